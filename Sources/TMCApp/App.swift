@@ -1,0 +1,2 @@
+import TMCHTTP
+import TMCPostgres

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderTMCAppTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

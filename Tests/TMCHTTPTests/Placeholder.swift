@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderTMCHTTPTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderTMCPostgresTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
