@@ -1,2 +1,0 @@
-import TMCHTTP
-import TMCPostgres

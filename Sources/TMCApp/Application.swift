@@ -1,0 +1,76 @@
+import Foundation
+import TMCHTTP
+import TMCPostgres
+
+/// The assembled service: pool, routes, HTTP server. `start` serves; `shutdown` drains.
+public final class Application: Sendable {
+    public let dependencies: Dependencies
+    public let server: HTTPServer
+
+    /// Builds every route and the server; connects lazily (the pool opens connections on demand).
+    public init(configuration: AppConfiguration, logger: Logger = Logger()) throws {
+        guard let url = configuration.databaseURL else {
+            throw AppConfiguration.Error(problems: ["DATABASE_URL is not set"])
+        }
+        var poolConfiguration = PostgresPoolConfiguration(url: url)
+        poolConfiguration.size = configuration.poolSize
+        poolConfiguration.acquireTimeout = configuration.poolAcquireTimeout
+        let database = PostgresPool(configuration: poolConfiguration)
+        let migrations = try Application.loadMigrations(configuration)
+        let openAPI = ProjectFiles.locate("openapi.yaml", explicit: configuration.openAPIPath)
+            .flatMap { try? Data(contentsOf: $0) }.map { Array($0) } ?? Array("openapi: 3.1.0\n".utf8)
+        let deps = Dependencies(configuration: configuration, database: database, migrations: migrations,
+                                logger: logger, metrics: Metrics(), openAPIDocument: openAPI)
+        self.dependencies = deps
+        let responder = Application.makeResponder(deps)
+        self.server = HTTPServer(
+            configuration: configuration.http,
+            responder: responder,
+            protocolErrorResponse: { error, request in
+                let requestID = RequestID.accept(request?.headers["X-Request-Id"])
+                var response = Problem(status: error.status, code: Problem.code(forStatus: error.status), detail: error.detail)
+                    .response(requestID: requestID)
+                response.headers.set("X-Request-Id", requestID)
+                var line = LogLine(level: "info", message: "request")
+                line.add("request_id", requestID)
+                line.add("method", request?.method ?? "-")
+                line.add("route", "protocol_error")
+                line.add("status", error.status)
+                line.add("detail", error.detail)
+                logger.sink.write(line.text)
+                return response
+            },
+            log: { logger.info($0) })
+    }
+
+    static func loadMigrations(_ configuration: AppConfiguration) throws -> [Migration] {
+        guard let dir = ProjectFiles.locate("migrations", explicit: configuration.migrationsDirectory) else {
+            throw AppConfiguration.Error(problems: ["cannot find the migrations folder; set MIGRATIONS_DIR"])
+        }
+        return try Migrator.load(directory: dir)
+    }
+
+    /// The router with every route of the API, wrapped in the middleware chain.
+    public static func makeResponder(_ deps: Dependencies) -> AppResponder {
+        var router = Router()
+        OperationsRoutes.register(in: &router, deps)
+        return AppResponder(router: router, middleware: [], logger: deps.logger, metrics: deps.metrics,
+                            cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins))
+    }
+
+    /// Applies pending migrations (once across instances).
+    public func migrate() async throws -> [Int] {
+        try await dependencies.migrator.migrate()
+    }
+
+    public func start() throws {
+        try server.start()
+        dependencies.logger.info("listening", ["host": dependencies.configuration.http.host, "port": String(server.localPort)])
+    }
+
+    public func shutdown() async {
+        await server.shutdown()
+        await dependencies.database.shutdown()
+        dependencies.logger.sink.flush()
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import TMCHTTP
+import TMCPostgres
+
+/// The application's entry point for the HTTP server: request id, routing, middleware,
+/// error mapping to problems, one access-log line and metrics per request.
+public struct AppResponder: HTTPResponder {
+    let router: Router
+    let middleware: [any Middleware]
+    let logger: Logger
+    let metrics: Metrics
+    let cors: CORSPolicy
+    private let handlers: [String: RouteHandler]
+
+    public init(router: Router, middleware: [any Middleware], logger: Logger, metrics: Metrics, cors: CORSPolicy) {
+        self.router = router
+        self.middleware = middleware
+        self.logger = logger
+        self.metrics = metrics
+        self.cors = cors
+        var wrapped: [String: RouteHandler] = [:]
+        for route in router.routes {
+            wrapped[route.method + " " + route.pattern] = middleware.wrap(route.handler)
+        }
+        self.handlers = wrapped
+    }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        var context = RequestContext(request: request, requestID: RequestID.accept(request.headers["X-Request-Id"]))
+        var response: HTTPResponse
+        do {
+            response = try await route(&context)
+        } catch {
+            response = errorResponse(error, context: context)
+        }
+        response.headers.set("X-Request-Id", context.requestID)
+        cors.decorate(&response, for: request)
+        finish(context: context, response: response)
+        return response
+    }
+
+    private func route(_ context: inout RequestContext) async throws -> HTTPResponse {
+        let request = context.request
+        if request.method == "OPTIONS", let preflight = try cors.preflight(request, router: router) {
+            context.routePattern = "preflight"
+            return preflight
+        }
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            throw Problem.notFound("There is nothing at \(request.path).")
+        case .methodNotAllowed(let allow):
+            context.routePattern = "method_not_allowed"
+            if request.method == "OPTIONS" {
+                return HTTPResponse(status: 204, headers: ["Allow": (allow + ["OPTIONS"]).joined(separator: ", ")])
+            }
+            throw Problem.methodNotAllowed(allow: allow)
+        case .found(let route, let parameters):
+            context.routePattern = route.pattern
+            context.parameters = parameters
+            guard let handler = handlers[route.method + " " + route.pattern] else { throw Problem.notFound() }
+            var response = try await handler(context)
+            if request.method == "HEAD", case .stream = response.body { response.body = .bytes([]) }
+            return response
+        }
+    }
+
+    /// Problems go out as they are; lost database connections are 503; anything else is a 500
+    /// whose detail stays in the log, keyed by the request id.
+    func errorResponse(_ error: any Error, context: RequestContext) -> HTTPResponse {
+        if let problem = error as? Problem {
+            return problem.response(requestID: context.requestID)
+        }
+        if let unavailable = error as? PostgresPoolUnavailableError {
+            logger.warning("database unavailable", ["request_id": context.requestID, "reason": unavailable.reason])
+            return Problem.serviceUnavailable().response(requestID: context.requestID)
+        }
+        if let pg = error as? PostgresError, pg.isConnectionFailure {
+            logger.warning("database connection failed", ["request_id": context.requestID, "error": pg.description])
+            return Problem.serviceUnavailable().response(requestID: context.requestID)
+        }
+        logger.error("unhandled error", ["request_id": context.requestID, "route": context.routePattern, "error": String(describing: error)])
+        return Problem.internalError.response(requestID: context.requestID)
+    }
+
+    private func finish(context: RequestContext, response: HTTPResponse) {
+        let seconds = Double((ContinuousClock.now - context.receivedAt).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - context.receivedAt).components.seconds)
+        metrics.record(method: context.request.method, route: context.routePattern, status: response.status, seconds: seconds)
+        var line = LogLine(level: "info", message: "request")
+        line.add("request_id", context.requestID)
+        line.add("method", context.request.method)
+        line.add("route", context.routePattern)
+        line.add("status", response.status)
+        line.add("duration_ms", seconds * 1000)
+        if case .bytes(let b) = response.body { line.add("bytes", b.count) } else { line.add("bytes", -1) }
+        logger.sink.write(line.text)
+    }
+}
