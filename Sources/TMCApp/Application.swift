@@ -55,7 +55,8 @@ public final class Application: Sendable {
         var router = Router()
         OperationsRoutes.register(in: &router, deps)
         return AppResponder(router: router, middleware: [], logger: deps.logger, metrics: deps.metrics,
-                            cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins))
+                            cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
+                            logRequests: deps.configuration.logRequests)
     }
 
     /// Applies pending migrations (once across instances).

@@ -10,9 +10,11 @@ public struct AppResponder: HTTPResponder {
     let logger: Logger
     let metrics: Metrics
     let cors: CORSPolicy
+    let logRequests: Bool
     private let handlers: [String: RouteHandler]
 
-    public init(router: Router, middleware: [any Middleware], logger: Logger, metrics: Metrics, cors: CORSPolicy) {
+    public init(router: Router, middleware: [any Middleware], logger: Logger, metrics: Metrics, cors: CORSPolicy, logRequests: Bool = true) {
+        self.logRequests = logRequests
         self.router = router
         self.middleware = middleware
         self.logger = logger
@@ -83,9 +85,10 @@ public struct AppResponder: HTTPResponder {
     }
 
     private func finish(context: RequestContext, response: HTTPResponse) {
-        let seconds = Double((ContinuousClock.now - context.receivedAt).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - context.receivedAt).components.seconds)
+        let elapsed = (ContinuousClock.now - context.receivedAt).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         metrics.record(method: context.request.method, route: context.routePattern, status: response.status, seconds: seconds)
+        guard logRequests else { return }
         var line = LogLine(level: "info", message: "request")
         line.add("request_id", context.requestID)
         line.add("method", context.request.method)

@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTMCAppTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
