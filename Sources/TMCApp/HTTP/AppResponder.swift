@@ -5,7 +5,7 @@ import TMCPostgres
 /// The application's entry point for the HTTP server: request id, routing, middleware,
 /// error mapping to problems, one access-log line and metrics per request.
 public struct AppResponder: HTTPResponder {
-    let router: Router
+    public let router: Router
     let middleware: [any Middleware]
     let logger: Logger
     let metrics: Metrics
