@@ -382,7 +382,8 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         }
         Glibc.shutdown(fd, Int32(SHUT_WR))
         state = .lingering
-        setDeadline(.linger, core.lingerTimeout)
+        // Shutdown should not wait long on clients that keep their end open.
+        setDeadline(.linger, shuttingDown ? min(core.lingerTimeout, Self.shutdownLinger) : core.lingerTimeout)
         readAndProcess()
     }
 
@@ -414,10 +415,14 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
             task?.cancel()
         case .flushing:
             state = .closing
-        case .closing, .lingering, .closed:
+        case .lingering:
+            deadline = min(deadline, loop.now &+ Self.shutdownLinger)
+        case .closing, .closed:
             break
         }
     }
+
+    static let shutdownLinger: UInt64 = 200_000_000
 
     /// The drain timeout passed: close whatever remains.
     func forceClose() {
