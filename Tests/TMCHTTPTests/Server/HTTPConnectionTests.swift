@@ -251,15 +251,23 @@ final class HTTPConnectionTests: XCTestCase {
             let client = try TestClient(port: port)
             let start = Date()
             let fd = client.fd
+            let stop = Probe(false)
+            let done = DispatchSemaphore(value: 0)
+            // The thread must end before the client closes its socket: the descriptor number
+            // would otherwise be reused by a later test's socket.
             let trickler = Thread {
+                defer { done.signal() }
                 for b in "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".utf8 {
+                    if stop.value { return }
                     var byte = b
                     if Glibc.send(fd, &byte, 1, Int32(MSG_NOSIGNAL)) != 1 { return }
-                    Thread.sleep(forTimeInterval: 0.03)
+                    usleep(30_000)
                 }
             }
             trickler.start()
             let r = try client.readResponse()
+            stop.value = true
+            done.wait()
             XCTAssertEqual(r.status, 408)
             XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)
         }
@@ -296,6 +304,29 @@ final class HTTPConnectionTests: XCTestCase {
             try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n")
             try client.trickle("abcde", interval: 0.15)
             XCTAssertEqual(try client.readResponse().bodyText, "abcde")
+        }
+    }
+}
+
+final class HTTPConnectionLargeBodyTests: XCTestCase {
+    func testLargeResponseIsWrittenCompletelyAcrossPartialWrites() async throws {
+        let big = (0..<(3 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let responder = ClosureResponder { _ in HTTPResponse(status: 200, body: .bytes(big)) }
+        try await withServer(responder: responder) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(200_000)  // let the server fill the socket and wait for EPOLLOUT
+            XCTAssertEqual(try client.readResponse().body, big)
+            XCTAssertEqual(try client.readResponse().body, big)
+        }
+    }
+
+    func testLargeRequestBodyArrivesWhole() async throws {
+        let body = String(repeating: "0123456789", count: 90_000)
+        try await withServer { _, port in
+            let client = try TestClient(port: port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            XCTAssertEqual(try client.readResponse().bodyText, body)
         }
     }
 }
