@@ -1,0 +1,266 @@
+import CLibPQ
+import Dispatch
+import Glibc
+
+/// One libpq connection, used synchronously. Every method blocks: it is only ever called on the
+/// connection's own thread (`ConnectionThread`), never on Swift's cooperative pool.
+final class PGConnectionHandle {
+    let settings: ConnectionSettings
+    private var conn: OpaquePointer?
+    private var statements: PreparedStatementCache
+
+    /// Opens a connection; blocks for at most `settings.connectTimeout`.
+    init(settings: ConnectionSettings) throws(PostgresError) {
+        self.settings = settings
+        self.statements = PreparedStatementCache(capacity: settings.preparedStatementCacheSize)
+        self.conn = try Self.open(settings)
+    }
+
+    deinit { close() }
+
+    func close() {
+        if let conn { PQfinish(conn) }
+        conn = nil
+    }
+
+    /// True when the connection can no longer be used (closed, or libpq saw it break).
+    var isBroken: Bool {
+        guard let conn else { return true }
+        return PQstatus(conn) != CONNECTION_OK
+    }
+
+    /// True when the session is idle outside any transaction block.
+    var isIdle: Bool {
+        guard let conn else { return false }
+        return PQtransactionStatus(conn) == PQTRANS_IDLE
+    }
+
+    /// Inside a transaction block (healthy or failed): a ROLLBACK brings it back to idle.
+    var isInTransactionBlock: Bool {
+        guard let conn else { return false }
+        let status = PQtransactionStatus(conn)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    var socket: Int32 { conn.map { PQsocket($0) } ?? -1 }
+
+    // MARK: Opening
+
+    private static func open(_ settings: ConnectionSettings) throws(PostgresError) -> OpaquePointer {
+        var parameters = try parse(settings.url)
+        func set(_ key: String, _ value: String) {
+            parameters.removeAll { $0.0 == key }
+            parameters.append((key, value))
+        }
+        let existingOptions = parameters.first { $0.0 == "options" }?.1
+        set("options", [existingOptions, ConnectionSettings.sessionOptions].compactMap { $0 }.joined(separator: " "))
+        set("application_name", ConnectionSettings.applicationName)
+        set("client_encoding", "UTF8")
+        let keywords = parameters.map { Optional($0.0) } + [nil]
+        let values = parameters.map { Optional($0.1) } + [nil]
+        let started: OpaquePointer?? = withCStrings(keywords) { k in
+            withCStrings(values) { v in PQconnectStartParams(k, v, 0) } ?? nil
+        }
+        guard let started, let conn = started else {
+            throw PostgresError(code: .connectionFailure, message: "cannot start a connection (invalid parameters or out of memory)")
+        }
+        do {
+            try poll(conn, deadline: DispatchTime.now().uptimeNanoseconds + settings.connectTimeout.nanoseconds)
+        } catch {
+            PQfinish(conn)
+            throw error
+        }
+        // Notices (e.g. "relation already exists, skipping") would go to stderr by default.
+        PQsetNoticeReceiver(conn, { _, _ in }, nil)
+        return conn
+    }
+
+    /// Drives `PQconnectPoll` with `poll()` so that the connect timeout covers every step.
+    private static func poll(_ conn: OpaquePointer, deadline: UInt64) throws(PostgresError) {
+        if PQstatus(conn) == CONNECTION_BAD { throw connectError(conn) }
+        var state = PGRES_POLLING_WRITING
+        while true {
+            switch state {
+            case PGRES_POLLING_OK:
+                return
+            case PGRES_POLLING_FAILED:
+                throw connectError(conn)
+            default:
+                let now = DispatchTime.now().uptimeNanoseconds
+                guard now < deadline else {
+                    throw PostgresError(code: .connectionFailure, message: "connection timed out")
+                }
+                let events = state == PGRES_POLLING_READING ? POLLIN : POLLOUT
+                var fd = pollfd(fd: PQsocket(conn), events: Int16(events), revents: 0)
+                let milliseconds = Int32(min((deadline - now) / 1_000_000 + 1, UInt64(Int32.max)))
+                let ready = Glibc.poll(&fd, 1, milliseconds)
+                if ready < 0, errno == EINTR { continue }
+                if ready == 0 { continue } // the deadline check above ends the loop
+                state = PQconnectPoll(conn)
+            }
+        }
+    }
+
+    private static func connectError(_ conn: OpaquePointer) -> PostgresError {
+        PostgresError(code: .connectionFailure, message: copyCString(PQerrorMessage(conn))?.trimmed ?? "connection failed")
+    }
+
+    /// The URL's parameters; the URL itself (which may hold a password) never goes into an error.
+    private static func parse(_ url: String) throws(PostgresError) -> [(String, String)] {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &message) else {
+            let text = copyCString(message)?.trimmed ?? "out of memory"
+            if let message { PQfreemem(message) }
+            throw PostgresError(code: .connectionFailure, message: "invalid database URL: \(text)")
+        }
+        defer { PQconninfoFree(options) }
+        var parameters: [(String, String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { parameters.append((String(cString: keyword), String(cString: value))) }
+            option += 1
+        }
+        return parameters
+    }
+
+    // MARK: Health
+
+    /// Before the first statement of a lease: if the server closed this idle connection (restart,
+    /// `pg_terminate_backend`), libpq only notices on the next read. Reading what is pending now
+    /// lets us reconnect before sending anything, so the caller's statement is not lost.
+    func reviveIfDead() throws(PostgresError) {
+        if let conn, PQstatus(conn) == CONNECTION_OK {
+            var fd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
+            if Glibc.poll(&fd, 1, 0) > 0 {
+                _ = PQconsumeInput(conn)
+                while let notification = PQnotifies(conn) { PQfreemem(notification) }
+            }
+            if PQstatus(conn) == CONNECTION_OK { return }
+        }
+        close()
+        statements.removeAll()
+        conn = try Self.open(settings)
+    }
+
+    // MARK: Statements
+
+    /// Runs `query` as a prepared statement (prepared on first use, then cached by SQL text).
+    func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
+        guard let conn, PQstatus(conn) == CONNECTION_OK else { throw brokenError() }
+        let outcome = withCStrings(query.binds.map(\.text)) { values in
+            executePrepared(conn, query.sql, values, mayRetry: true)
+        }
+        guard let outcome else {
+            throw PostgresError(code: .init("22021"), message: "a parameter contains a NUL byte, which PostgreSQL text cannot hold")
+        }
+        return try outcome.get()
+    }
+
+    private func executePrepared(_ conn: OpaquePointer, _ sql: String, _ values: [UnsafePointer<CChar>?],
+                                 mayRetry: Bool) -> Result<PostgresResult, PostgresError> {
+        let entry: PreparedStatementCache.Entry
+        if let cached = statements.lookup(sql) {
+            entry = cached
+        } else {
+            let name = statements.makeName()
+            guard let prepared = PQprepare(conn, name, sql, Int32(values.count), nil) else {
+                return .failure(brokenError())
+            }
+            let outcome = ResultReader.read(prepared, columns: nil)
+            PQclear(prepared)
+            if case .failure(let error) = outcome { return .failure(classify(error)) }
+            if let evicted = statements.insert(sql, name: name) { deallocate(conn, evicted) }
+            entry = .init(name: name, columns: nil, lastUse: 0)
+        }
+        guard let result = PQexecPrepared(conn, entry.name, Int32(values.count), values, nil, nil, 0) else {
+            return .failure(brokenError())
+        }
+        defer { PQclear(result) }
+        switch ResultReader.read(result, columns: entry.columns) {
+        case .success(let read):
+            if entry.columns == nil { statements.setColumns(read.columns, for: sql) }
+            return .success(read.result)
+        case .failure(let error):
+            // The statement vanished (DISCARD ALL, DEALLOCATE) or its result shape changed
+            // (ALTER TABLE under `SELECT *`): prepare it again, once, if no transaction was aborted.
+            let stale = error.code.raw == "26000"
+                || (error.code.raw == "0A000" && error.message.contains("cached plan must not change result type"))
+            if stale, mayRetry, PQtransactionStatus(conn) == PQTRANS_IDLE {
+                statements.remove(sql)
+                if error.code.raw == "0A000" { deallocate(conn, entry.name) }
+                return executePrepared(conn, sql, values, mayRetry: false)
+            }
+            return .failure(classify(error))
+        }
+    }
+
+    private func deallocate(_ conn: OpaquePointer, _ name: String) {
+        // `name` is one of ours (`sN`), never caller text.
+        if let result = PQexec(conn, "DEALLOCATE \(name)") { PQclear(result) }
+    }
+
+    /// Runs `sql` with the simple protocol: no parameters, several statements allowed (migrations,
+    /// BEGIN/COMMIT). Returns the last statement's result.
+    func simpleQuery(_ sql: String) throws(PostgresError) -> PostgresResult {
+        guard let conn, PQstatus(conn) == CONNECTION_OK else { throw brokenError() }
+        guard let result = PQexec(conn, sql) else { throw brokenError() }
+        defer { PQclear(result) }
+        switch ResultReader.read(result, columns: nil) {
+        case .success(let read): return read.result
+        case .failure(let error): throw classify(error)
+        }
+    }
+
+    /// The last command's tag (`COMMIT`, `ROLLBACK`, …) of a simple query.
+    func simpleCommand(_ sql: String) throws(PostgresError) -> String {
+        guard let conn, PQstatus(conn) == CONNECTION_OK else { throw brokenError() }
+        guard let result = PQexec(conn, sql) else { throw brokenError() }
+        defer { PQclear(result) }
+        if case .failure(let error) = ResultReader.read(result, columns: nil) { throw classify(error) }
+        return copyCString(PQcmdStatus(result)) ?? ""
+    }
+
+    /// `identifier` quoted for SQL by libpq (`"my ""channel"""`).
+    func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
+        guard let conn else { throw brokenError() }
+        let quoted: String?? = withCStrings([identifier]) { strings in
+            guard let escaped = PQescapeIdentifier(conn, strings[0], identifier.utf8.count) else { return nil }
+            defer { PQfreemem(escaped) }
+            return String(cString: escaped)
+        }
+        guard let quoted, let quoted else {
+            throw PostgresError(code: ResultReader.clientErrorCode, message: "cannot quote identifier")
+        }
+        return quoted
+    }
+
+    // MARK: Notifications
+
+    /// Reads what the server sent and returns the notifications in it; throws when the connection broke.
+    func receiveNotifications() throws(PostgresError) -> [PostgresNotification] {
+        guard let conn, PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else { throw brokenError() }
+        var notifications: [PostgresNotification] = []
+        while let notify = PQnotifies(conn) {
+            notifications.append(PostgresNotification(
+                channel: copyCString(notify.pointee.relname) ?? "",
+                payload: copyCString(notify.pointee.extra) ?? ""))
+            PQfreemem(notify)
+        }
+        return notifications
+    }
+
+    // MARK: Errors
+
+    private func brokenError() -> PostgresError {
+        let message = conn.flatMap { copyCString(PQerrorMessage($0))?.trimmed }
+        return PostgresError(code: .connectionFailure, message: (message?.isEmpty == false ? message : nil) ?? "connection is closed")
+    }
+
+    /// A failure on a connection that broke is reported as a connection failure, whatever it said.
+    private func classify(_ error: PostgresError) -> PostgresError {
+        guard isBroken, !error.isConnectionFailure else { return error }
+        var error = error
+        error.code = .connectionFailure
+        return error
+    }
+}
