@@ -130,10 +130,14 @@ final class PGConnectionHandle {
     /// lets us reconnect before sending anything, so the caller's statement is not lost.
     func reviveIfDead() throws(PostgresError) {
         if let conn, PQstatus(conn) == CONNECTION_OK {
+            // A terminated backend sends its FATAL error, then closes: libpq reads the message on
+            // one call and sees the end of the stream only on the next, so read while readable.
+            var rounds = 0
             var fd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
-            if Glibc.poll(&fd, 1, 0) > 0 {
-                _ = PQconsumeInput(conn)
+            while rounds < 4, PQstatus(conn) == CONNECTION_OK, Glibc.poll(&fd, 1, 0) > 0 {
+                if PQconsumeInput(conn) == 0 { break }
                 while let notification = PQnotifies(conn) { PQfreemem(notification) }
+                rounds += 1
             }
             if PQstatus(conn) == CONNECTION_OK { return }
         }
