@@ -2,17 +2,16 @@ import CLibPQ
 import Dispatch
 import Glibc
 
-/// One libpq connection, used synchronously. Every method blocks: it is only ever called on the
-/// connection's own thread (`ConnectionThread`), never on Swift's cooperative pool.
+/// One libpq connection, used synchronously by the listener's thread; also opens the
+/// connections pools hand to their `IOLoop`. Every method blocks: never call one on Swift's
+/// cooperative pool.
 final class PGConnectionHandle {
     let settings: ConnectionSettings
     private var conn: OpaquePointer?
-    private var statements: PreparedStatementCache
 
     /// Opens a connection; blocks for at most `settings.connectTimeout`.
     init(settings: ConnectionSettings) throws(PostgresError) {
         self.settings = settings
-        self.statements = PreparedStatementCache(capacity: settings.preparedStatementCacheSize)
         self.conn = try Self.open(settings)
     }
 
@@ -46,7 +45,8 @@ final class PGConnectionHandle {
 
     // MARK: Opening
 
-    private static func open(_ settings: ConnectionSettings) throws(PostgresError) -> OpaquePointer {
+    /// Opens a connection (blocking, at most `connectTimeout`), in libpq's blocking mode.
+    static func open(_ settings: ConnectionSettings) throws(PostgresError) -> OpaquePointer {
         var parameters = try parse(settings.url)
         func set(_ key: String, _ value: String) {
             parameters.removeAll { $0.0 == key }
@@ -123,85 +123,7 @@ final class PGConnectionHandle {
         return parameters
     }
 
-    // MARK: Health
-
-    /// Before the first statement of a lease: if the server closed this idle connection (restart,
-    /// `pg_terminate_backend`), libpq only notices on the next read. Reading what is pending now
-    /// lets us reconnect before sending anything, so the caller's statement is not lost.
-    func reviveIfDead() throws(PostgresError) {
-        if let conn, PQstatus(conn) == CONNECTION_OK {
-            // A terminated backend sends its FATAL error, then closes: libpq reads the message on
-            // one call and sees the end of the stream only on the next, so read while readable.
-            var rounds = 0
-            var fd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
-            while rounds < 4, PQstatus(conn) == CONNECTION_OK, Glibc.poll(&fd, 1, 0) > 0 {
-                if PQconsumeInput(conn) == 0 { break }
-                while let notification = PQnotifies(conn) { PQfreemem(notification) }
-                rounds += 1
-            }
-            if PQstatus(conn) == CONNECTION_OK { return }
-        }
-        close()
-        statements.removeAll()
-        conn = try Self.open(settings)
-    }
-
     // MARK: Statements
-
-    /// Runs `query` as a prepared statement (prepared on first use, then cached by SQL text).
-    func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
-        guard let conn, PQstatus(conn) == CONNECTION_OK else { throw brokenError() }
-        let outcome = withCStrings(query.binds.map(\.text)) { values in
-            executePrepared(conn, query.sql, values, mayRetry: true)
-        }
-        guard let outcome else {
-            throw PostgresError(code: .init("22021"), message: "a parameter contains a NUL byte, which PostgreSQL text cannot hold")
-        }
-        return try outcome.get()
-    }
-
-    private func executePrepared(_ conn: OpaquePointer, _ sql: String, _ values: [UnsafePointer<CChar>?],
-                                 mayRetry: Bool) -> Result<PostgresResult, PostgresError> {
-        let entry: PreparedStatementCache.Entry
-        if let cached = statements.lookup(sql) {
-            entry = cached
-        } else {
-            let name = statements.makeName()
-            guard let prepared = PQprepare(conn, name, sql, Int32(values.count), nil) else {
-                return .failure(brokenError())
-            }
-            let outcome = ResultReader.read(prepared, columns: nil)
-            PQclear(prepared)
-            if case .failure(let error) = outcome { return .failure(classify(error)) }
-            if let evicted = statements.insert(sql, name: name) { deallocate(conn, evicted) }
-            entry = .init(name: name, columns: nil, lastUse: 0)
-        }
-        guard let result = PQexecPrepared(conn, entry.name, Int32(values.count), values, nil, nil, 0) else {
-            return .failure(brokenError())
-        }
-        defer { PQclear(result) }
-        switch ResultReader.read(result, columns: entry.columns) {
-        case .success(let read):
-            if entry.columns == nil { statements.setColumns(read.columns, for: sql) }
-            return .success(read.result)
-        case .failure(let error):
-            // The statement vanished (DISCARD ALL, DEALLOCATE) or its result shape changed
-            // (ALTER TABLE under `SELECT *`): prepare it again, once, if no transaction was aborted.
-            let stale = error.code.raw == "26000"
-                || (error.code.raw == "0A000" && error.message.contains("cached plan must not change result type"))
-            if stale, mayRetry, PQtransactionStatus(conn) == PQTRANS_IDLE {
-                statements.remove(sql)
-                if error.code.raw == "0A000" { deallocate(conn, entry.name) }
-                return executePrepared(conn, sql, values, mayRetry: false)
-            }
-            return .failure(classify(error))
-        }
-    }
-
-    private func deallocate(_ conn: OpaquePointer, _ name: String) {
-        // `name` is one of ours (`sN`), never caller text.
-        if let result = PQexec(conn, "DEALLOCATE \(name)") { PQclear(result) }
-    }
 
     /// Runs `sql` with the simple protocol: no parameters, several statements allowed (migrations,
     /// BEGIN/COMMIT). Returns the last statement's result.

@@ -1,19 +1,9 @@
-/// A pooled connection: a libpq handle and the thread that alone may touch it.
-///
-/// `handle` and `checkBeforeNextUse` belong to the thread; the pool writes `checkBeforeNextUse`
-/// only while no job runs (between leases), ordered by the job queue's lock.
-final class PostgresBackend: @unchecked Sendable {
-    let id: Int
-    private let thread: ConnectionThread
-    private var handle: PGConnectionHandle?
-    /// Set when a lease starts: the first statement first checks the idle connection is alive.
-    var checkBeforeNextUse = false
-    /// Written by the thread at the end of every job, read by the lease holder after it resumed.
-    private(set) var isUsable = false
-    /// Likewise: where the session stands after the last job.
-    private(set) var transactionState = TransactionState.idle
+import Foundation
 
-    enum TransactionState {
+/// A pooled connection as the pool sees it: requests go to the pool's `IOLoop`, which alone
+/// touches the libpq connection.
+final class PostgresBackend: Sendable {
+    enum TransactionState: Sendable {
         case idle
         /// In a transaction block, healthy or failed: a ROLLBACK brings it back.
         case inBlock
@@ -21,75 +11,76 @@ final class PostgresBackend: @unchecked Sendable {
         case unknown
     }
 
-    /// Safe to lend again as it is.
-    var isReusable: Bool { isUsable && transactionState == .idle }
+    let id: Int
+    private let loop: IOLoop
+    private let connection: LoopConnection
+    /// Set when a lease starts, consumed by its first request.
+    private let leaseStarting = Locked(false)
 
-    private init(id: Int) {
+    private init(id: Int, loop: IOLoop, connection: LoopConnection) {
         self.id = id
-        self.thread = ConnectionThread(name: "postgres-\(id)")
+        self.loop = loop
+        self.connection = connection
     }
 
-    /// Opens a connection on a new thread; `completion` runs on that thread.
-    static func connect(id: Int, settings: ConnectionSettings,
+    /// Opens a connection on a helper thread (connecting blocks), then registers it with `loop`.
+    /// `completion` runs on that thread.
+    static func connect(id: Int, settings: ConnectionSettings, loop: IOLoop,
                         completion: @escaping @Sendable (Result<PostgresBackend, PostgresError>) -> Void) {
-        let backend = PostgresBackend(id: id)
-        backend.thread.submit {
+        let thread = Thread {
             do throws(PostgresError) {
-                backend.handle = try PGConnectionHandle(settings: settings)
-                backend.isUsable = true
-                completion(.success(backend))
+                let pointer = PGConnectionPointer(pointer: try PGConnectionHandle.open(settings))
+                let connection = LoopConnection(pointer, settings: settings)
+                loop.send(.register(connection))
+                completion(.success(PostgresBackend(id: id, loop: loop, connection: connection)))
             } catch {
-                backend.thread.stop()
                 completion(.failure(error))
             }
         }
+        thread.name = "postgres-connect-\(id)"
+        thread.start()
     }
 
-    /// Runs `work` with the handle on the connection's thread.
-    func run<T: Sendable>(_ work: @escaping @Sendable (PGConnectionHandle) throws(PostgresError) -> T) async throws(PostgresError) -> T {
-        let result: Result<T, PostgresError> = await withCheckedContinuation { continuation in
-            thread.submit { [self] in
-                continuation.resume(returning: perform(work))
-            }
-        }
-        return try result.get()
+    /// Marks the start of a lease: the next request may reopen a connection found dead.
+    func startLease() { leaseStarting.withLock { $0 = true } }
+
+    var isUsable: Bool { connection.status.withLock { $0.isUsable } }
+    var transactionState: TransactionState { connection.status.withLock { $0.transactionState } }
+    /// Safe to lend again as it is.
+    var isReusable: Bool { connection.status.withLock { $0.isUsable && $0.transactionState == .idle } }
+
+    func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresResult {
+        try await send(.query(query)).result.get()
     }
 
-    private func perform<T>(_ work: (PGConnectionHandle) throws(PostgresError) -> T) -> Result<T, PostgresError> {
-        guard let handle else {
-            return .failure(PostgresError(code: .connectionFailure, message: "connection is closed"))
+    func simpleQuery(_ sql: String) async throws(PostgresError) -> PostgresResult {
+        try await send(.simple(sql)).result.get()
+    }
+
+    /// The command tag of the last statement of `sql` (`COMMIT`, `ROLLBACK`, …).
+    func command(_ sql: String) async throws(PostgresError) -> String {
+        let reply = await send(.simple(sql))
+        _ = try reply.result.get()
+        return reply.tag
+    }
+
+    private func send(_ kind: LoopConnection.Request.Kind) async -> LoopConnection.Reply {
+        let first = leaseStarting.withLock { starting in
+            defer { starting = false }
+            return starting
         }
-        defer {
-            isUsable = !handle.isBroken
-            transactionState = !isUsable ? .unknown : handle.isIdle ? .idle : handle.isInTransactionBlock ? .inBlock : .unknown
-        }
-        do {
-            if checkBeforeNextUse {
-                checkBeforeNextUse = false
-                try handle.reviveIfDead()
-            }
-            return .success(try work(handle))
-        } catch {
-            return .failure(error)
+        return await withCheckedContinuation { continuation in
+            loop.send(.submit(connection, .init(kind: kind, isFirstOfLease: first, continuation: continuation)))
         }
     }
 
-    /// Closes the connection and ends its thread; returns once done.
+    /// Closes the connection; returns once done.
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            closeThen { continuation.resume() }
+            loop.send(.close(connection, { continuation.resume() }))
         }
     }
 
-    /// Closes the connection and ends its thread without waiting.
-    func closeThen(_ done: @escaping @Sendable () -> Void = {}) {
-        thread.submit { [self] in
-            handle?.close()
-            handle = nil
-            isUsable = false
-            transactionState = .unknown
-            done()
-        }
-        thread.stop()
-    }
+    /// Closes the connection without waiting.
+    func closeSoon() { loop.send(.close(connection, {})) }
 }

@@ -13,6 +13,7 @@ final class PoolCore: @unchecked Sendable {
     }
 
     private let settings: ConnectionSettings
+    private let loop: IOLoop
     private let acquireTimeout: Duration
     private let state: Locked<State>
     private let timer: DispatchSourceTimer
@@ -21,6 +22,7 @@ final class PoolCore: @unchecked Sendable {
         settings = ConnectionSettings(url: configuration.url, connectTimeout: configuration.connectTimeout,
                                       preparedStatementCacheSize: configuration.preparedStatementCacheSize)
         acquireTimeout = configuration.acquireTimeout
+        loop = IOLoop(name: "postgres-io")
         state = Locked(State(machine: PoolStateMachine(maxSize: configuration.size)))
         // One timer for all waiters (their deadlines are ordered) instead of one per waiter.
         let tick = min(max(configuration.acquireTimeout.nanoseconds / 20, 5_000_000), 100_000_000)
@@ -40,7 +42,7 @@ final class PoolCore: @unchecked Sendable {
     func acquire() async throws -> PostgresBackend {
         // Fast path: an idle connection, no continuation needed.
         if let backend = state.withLock({ $0.machine.lendIdle() }) {
-            backend.checkBeforeNextUse = true
+            backend.startLease()
             return backend
         }
         try Task.checkCancellation()
@@ -66,7 +68,7 @@ final class PoolCore: @unchecked Sendable {
         } onCancel: {
             cancelWaiter(id)
         }
-        backend.checkBeforeNextUse = true
+        backend.startLease()
         return backend
     }
 
@@ -89,13 +91,13 @@ final class PoolCore: @unchecked Sendable {
             defer { s.nextID += 1 }
             return s.nextID
         }
-        PostgresBackend.connect(id: id, settings: settings) { [self] result in
+        PostgresBackend.connect(id: id, settings: settings, loop: loop) { [self] result in
             switch result {
             case .success(let backend):
                 switch state.withLock({ $0.machine.connectSucceeded(backend) }) {
                 case .lend(let backend, let waiter): waiter.resume(returning: backend)
                 case .keepIdle: break
-                case .close(let backend): backend.closeThen()
+                case .close(let backend): backend.closeSoon()
                 }
             case .failure(let error):
                 let failed = state.withLock { $0.machine.connectFailed() }
@@ -114,7 +116,7 @@ final class PoolCore: @unchecked Sendable {
         case .keepIdle:
             break
         case .close(let backend, let connect):
-            backend.closeThen()
+            backend.closeSoon()
             if connect { openConnection() }
         }
     }
@@ -126,6 +128,10 @@ final class PoolCore: @unchecked Sendable {
         for waiter in failing { waiter.resume(throwing: error) }
         await withTaskGroup(of: Void.self) { group in
             for backend in closing { group.addTask { await backend.close() } }
+        }
+        // Connections still lent or opening are closed by the loop as it stops.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            loop.send(.stop({ continuation.resume() }))
         }
     }
 }

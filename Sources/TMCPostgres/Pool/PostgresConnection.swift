@@ -7,7 +7,7 @@ public final class PostgresConnection: PostgresQueryable {
 
     public func query(_ query: PostgresQuery) async throws -> PostgresResult {
         try checkLent()
-        return try await backend.run { handle throws(PostgresError) in try handle.query(query) }
+        return try await backend.query(query)
     }
 
     /// Runs SQL without parameters through the simple protocol: several statements separated by
@@ -15,13 +15,13 @@ public final class PostgresConnection: PostgresQueryable {
     /// from values: use `query` with interpolation for those.
     public func simpleQuery(_ sql: String) async throws -> PostgresResult {
         try checkLent()
-        return try await backend.run { handle throws(PostgresError) in try handle.simpleQuery(sql) }
+        return try await backend.simpleQuery(sql)
     }
 
     /// The command tag of the last statement (`COMMIT`, `ROLLBACK`, …).
     func command(_ sql: String) async throws(PostgresError) -> String {
         try checkLent()
-        return try await backend.run { handle throws(PostgresError) in try handle.simpleCommand(sql) }
+        return try await backend.command(sql)
     }
 
     /// Ends the loan: later calls throw.

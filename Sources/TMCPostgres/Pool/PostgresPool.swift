@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 
 /// A bounded pool of connections. Blocking libpq work never runs on Swift's cooperative pool:
-/// each connection has a thread of its own (see `ConnectionThread`).
+/// the connections are non-blocking and driven by one I/O thread per pool (`IOLoop`); only
+/// opening a connection blocks, on a short-lived helper thread.
 ///
 /// Connections open lazily, up to `size`, and stay open. Callers wait in FIFO order for at most
 /// `acquireTimeout`; a connection that broke is closed and replaced on the next demand, and when
@@ -21,7 +22,7 @@ public final class PostgresPool: PostgresQueryable {
     public func query(_ query: PostgresQuery) async throws -> PostgresResult {
         let backend = try await core.acquire()
         do {
-            let result = try await backend.run { handle throws(PostgresError) in try handle.query(query) }
+            let result = try await backend.query(query)
             core.release(backend)
             return result
         } catch {
@@ -56,7 +57,7 @@ public final class PostgresPool: PostgresQueryable {
 
     private func finishLease(_ backend: PostgresBackend) async {
         if backend.isUsable, backend.transactionState == .inBlock {
-            _ = try? await backend.run { handle throws(PostgresError) in try handle.simpleCommand("ROLLBACK") }
+            _ = try? await backend.command("ROLLBACK")
         }
         core.release(backend)
     }
