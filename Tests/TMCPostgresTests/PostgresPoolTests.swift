@@ -216,3 +216,30 @@ final class PostgresPoolTests: PostgresTestCase, @unchecked Sendable {
         XCTAssertEqual(try settings?.decode("zone", as: String.self), "UTC")
     }
 }
+
+final class PostgresPoolOutageTests: PostgresTestCase, @unchecked Sendable {
+    /// The database refuses connections for a while (as during a restart), then comes back.
+    func testOutageFailsFastAsUnavailableThenRecovers() async throws {
+        let pool = makePool(size: 2, acquireTimeout: .seconds(10))
+        let admin = try TestDatabase.adminPool()
+        _ = try await pool.query("SELECT 1")
+        try await admin.execute("ALTER DATABASE \(unsafeSQL: databaseName) ALLOW_CONNECTIONS false")
+        try await terminateBackends(admin)
+        let gone = try await eventually { try await libraryBackendCount(admin) == 0 }
+        XCTAssertTrue(gone)
+
+        let start = Date()
+        for _ in 0..<3 {
+            let error = await capture { try await pool.query("SELECT 1") }
+            let unavailable = try XCTUnwrap(error as? PostgresPoolUnavailableError, "\(String(describing: error))")
+            XCTAssertTrue(unavailable.reason.contains("cannot connect"), unavailable.reason)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "fails fast, not after acquireTimeout")
+        XCTAssertEqual(pool.statistics.inUse, 0)
+
+        try await admin.execute("ALTER DATABASE \(unsafeSQL: databaseName) ALLOW_CONNECTIONS true")
+        let row = try await pool.queryFirst("SELECT 5 AS v")
+        XCTAssertEqual(try row?.decode("v", as: Int.self), 5)
+        await admin.shutdown()
+    }
+}

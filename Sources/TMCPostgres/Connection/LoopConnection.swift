@@ -25,6 +25,9 @@ final class LoopConnection: @unchecked Sendable {
         var result: Result<PostgresResult, PostgresError>
         /// Command tag of the last statement (`COMMIT`, `ROLLBACK`, `SELECT 1`, …).
         var tag: String
+        /// The connection was found dead at the start of a lease and could not be reopened:
+        /// to the caller this is a failure to acquire, not a failed statement.
+        var reopenFailed = false
     }
 
     /// What the pool needs to know to reuse the connection, written by the loop.
@@ -340,7 +343,9 @@ final class LoopConnection: @unchecked Sendable {
             startNext()
         case .failure(let error):
             markUnusable()
-            for request in queue { request.continuation.resume(returning: Reply(result: .failure(error), tag: "")) }
+            for request in queue {
+                request.continuation.resume(returning: Reply(result: .failure(error), tag: "", reopenFailed: true))
+            }
             queue.removeAll()
         }
     }

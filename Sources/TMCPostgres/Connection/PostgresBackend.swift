@@ -49,19 +49,30 @@ final class PostgresBackend: Sendable {
     /// Safe to lend again as it is.
     var isReusable: Bool { connection.status.withLock { $0.isUsable && $0.transactionState == .idle } }
 
-    func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresResult {
-        try await send(.query(query)).result.get()
+    func query(_ query: PostgresQuery) async throws -> PostgresResult {
+        try Self.unwrap(await send(.query(query)))
     }
 
-    func simpleQuery(_ sql: String) async throws(PostgresError) -> PostgresResult {
-        try await send(.simple(sql)).result.get()
+    func simpleQuery(_ sql: String) async throws -> PostgresResult {
+        try Self.unwrap(await send(.simple(sql)))
     }
 
     /// The command tag of the last statement of `sql` (`COMMIT`, `ROLLBACK`, …).
-    func command(_ sql: String) async throws(PostgresError) -> String {
+    func command(_ sql: String) async throws -> String {
         let reply = await send(.simple(sql))
-        _ = try reply.result.get()
+        _ = try Self.unwrap(reply)
         return reply.tag
+    }
+
+    private static func unwrap(_ reply: LoopConnection.Reply) throws -> PostgresResult {
+        switch reply.result {
+        case .success(let result):
+            return result
+        case .failure(let error) where reply.reopenFailed:
+            throw PostgresPoolUnavailableError(reason: "cannot connect to the database: \(error.message)")
+        case .failure(let error):
+            throw error
+        }
     }
 
     private func send(_ kind: LoopConnection.Request.Kind) async -> LoopConnection.Reply {

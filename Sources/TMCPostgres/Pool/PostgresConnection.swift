@@ -19,7 +19,7 @@ public final class PostgresConnection: PostgresQueryable {
     }
 
     /// The command tag of the last statement (`COMMIT`, `ROLLBACK`, …).
-    func command(_ sql: String) async throws(PostgresError) -> String {
+    func command(_ sql: String) async throws -> String {
         try checkLent()
         return try await backend.command(sql)
     }
