@@ -83,8 +83,17 @@ final class PostgresPoolTests: PostgresTestCase, @unchecked Sendable {
         let pool = makePool(size: 3)
         let admin = try TestDatabase.adminPool()
         defer { Task { await admin.shutdown() } }
+        // Three connections in use at once, so that three exist.
+        let together = Barrier(count: 3)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 { group.addTask { try await pool.execute("SELECT pg_sleep(0.05)") } }
+            for _ in 0..<3 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        try await connection.execute("SELECT 1")
+                        await together.arrive()
+                    }
+                }
+            }
             try await group.waitForAll()
         }
         XCTAssertEqual(pool.statistics.idle, 3)

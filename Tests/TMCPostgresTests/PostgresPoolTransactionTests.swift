@@ -100,7 +100,9 @@ final class PostgresPoolTransactionTests: PostgresTestCase, @unchecked Sendable 
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
         }
-        XCTAssertEqual(attempts.withLock { $0.reduce(0, +) }, 3, "one transaction must have been retried once")
+        // At least one retry; SSI may (rarely) abort both first attempts.
+        let total = attempts.withLock { $0.reduce(0, +) }
+        XCTAssertTrue((3...6).contains(total), "attempts: \(total)")
         XCTAssertEqual(results.sorted(), [180, 200])
         let after = try await balances(pool)
         XCTAssertEqual(after.reduce(0, +), 200 - 20 - 18)

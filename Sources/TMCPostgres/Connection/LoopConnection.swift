@@ -65,11 +65,29 @@ final class LoopConnection: @unchecked Sendable {
     private var needsFlush = false
     private(set) var isClosed = false
 
+    /// Set by libpq's notice receiver when the server sent a FATAL error while the connection
+    /// was idle: the backend is about to close the socket (pg_terminate_backend, shutdown).
+    private let goodbye = GoodbyeFlag()
+
     init(_ pointer: PGConnectionPointer, settings: ConnectionSettings) {
         self.conn = pointer.pointer
         self.settings = settings
         self.statements = PreparedStatementCache(capacity: settings.preparedStatementCacheSize)
-        PQsetnonblocking(pointer.pointer, 1)
+        adopt(pointer.pointer)
+    }
+
+    private func adopt(_ conn: OpaquePointer) {
+        PQsetnonblocking(conn, 1)
+        goodbye.received = false
+        // libpq hands an error that arrives while idle to the notice receiver. `goodbye` lives as
+        // long as this object, which finishes the connection before it goes away.
+        PQsetNoticeReceiver(conn, { arg, result in
+            guard let arg, let result else { return }
+            let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))).map { String(cString: $0) }
+            if severity == "FATAL" || severity == "PANIC" {
+                Unmanaged<GoodbyeFlag>.fromOpaque(arg).takeUnretainedValue().received = true
+            }
+        }, Unmanaged.passUnretained(goodbye).toOpaque())
     }
 
     deinit { if let conn { PQfinish(conn) } }
@@ -78,7 +96,7 @@ final class LoopConnection: @unchecked Sendable {
 
     var pollEvents: Int16 { Int16(needsFlush ? POLLIN | POLLOUT : POLLIN) }
 
-    private var isHealthy: Bool { conn.map { PQstatus($0) == CONNECTION_OK } ?? false }
+    private var isHealthy: Bool { !goodbye.received && (conn.map { PQstatus($0) == CONNECTION_OK } ?? false) }
 
     func close() {
         if let conn { PQfinish(conn) }
@@ -197,7 +215,7 @@ final class LoopConnection: @unchecked Sendable {
         guard active != nil else {
             // Idle: a notice, a stray notification, or the server saying goodbye.
             while let notification = PQnotifies(conn) { PQfreemem(notification) }
-            if PQstatus(conn) != CONNECTION_OK { markUnusable() }
+            if !isHealthy { markUnusable() }
             return
         }
         while active != nil, let conn = self.conn, PQisBusy(conn) == 0 {
@@ -299,12 +317,12 @@ final class LoopConnection: @unchecked Sendable {
         guard let conn else { return true }
         var rounds = 0
         var fd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
-        while rounds < 4, PQstatus(conn) == CONNECTION_OK, poll(&fd, 1, 0) > 0 {
+        while rounds < 4, isHealthy, poll(&fd, 1, 0) > 0 {
             if PQconsumeInput(conn) == 0 { break }
             while let notification = PQnotifies(conn) { PQfreemem(notification) }
             rounds += 1
         }
-        return PQstatus(conn) != CONNECTION_OK
+        return !isHealthy
     }
 
     /// Opens a new session on a helper thread (connecting blocks), then runs `request` on it.
@@ -336,7 +354,7 @@ final class LoopConnection: @unchecked Sendable {
                 PQfinish(pointer.pointer)
                 return
             }
-            PQsetnonblocking(pointer.pointer, 1)
+            adopt(pointer.pointer)
             conn = pointer.pointer
             status.withLock { $0 = Status() }
             if !queue.isEmpty { queue[0].isFirstOfLease = false }
@@ -364,4 +382,10 @@ final class LoopConnection: @unchecked Sendable {
         error.code = .connectionFailure
         return error
     }
+}
+
+/// See `LoopConnection.goodbye`. Touched only on the loop thread (libpq calls the receiver
+/// from within `PQconsumeInput`).
+private final class GoodbyeFlag {
+    var received = false
 }
