@@ -43,8 +43,9 @@ final class LoopConnection: @unchecked Sendable {
         case simple
     }
 
-    private struct Active {
-        var request: Request
+    /// The request in flight. A class: its steps and results change in place, step by step.
+    private final class Active {
+        let request: Request
         var steps: [Step]
         var current: Step = .simple
         var columns: PostgresColumns?
@@ -52,6 +53,12 @@ final class LoopConnection: @unchecked Sendable {
         var tag = ""
         var error: PostgresError?
         var retried = false
+
+        init(request: Request, steps: [Step], columns: PostgresColumns? = nil) {
+            self.request = request
+            self.steps = steps
+            self.columns = columns
+        }
     }
 
     let status = Locked(Status())
@@ -135,7 +142,7 @@ final class LoopConnection: @unchecked Sendable {
             request.continuation.resume(returning: Reply(result: .failure(brokenError()), tag: ""))
             return
         }
-        var state: Active
+        let state: Active
         switch request.kind {
         case .query(let query):
             if let entry = statements.lookup(query.sql) {
@@ -153,11 +160,10 @@ final class LoopConnection: @unchecked Sendable {
 
     /// Sends the next step of the active request, or completes it when none is left.
     private func sendNextStep() {
-        guard var state = active, let conn else { return }
+        guard let state = active, let conn else { return }
         guard !state.steps.isEmpty else { return complete() }
         let step = state.steps.removeFirst()
         state.current = step
-        active = state
         var sent: Int32 = 0
         switch (step, state.request.kind) {
         case (.prepare(let name), .query(let query)):
@@ -229,7 +235,7 @@ final class LoopConnection: @unchecked Sendable {
     }
 
     private func take(_ result: OpaquePointer) {
-        guard var state = active else { return }
+        guard let state = active else { return }
         switch state.current {
         case .deallocate:
             break
@@ -246,17 +252,15 @@ final class LoopConnection: @unchecked Sendable {
                 if state.error == nil { state.error = error }
             }
         }
-        active = state
     }
 
     private func stepFinished() {
-        guard var state = active, case .query(let query) = state.request.kind else { return complete() }
+        guard let state = active, case .query(let query) = state.request.kind else { return complete() }
         switch state.current {
         case .prepare(let name):
             guard state.error == nil else { return complete() }
             if let evicted = statements.insert(query.sql, name: name) { state.steps.insert(.deallocate(evicted), at: 0) }
             state.result = nil
-            active = state
             sendNextStep()
         case .deallocate:
             sendNextStep()
@@ -272,7 +276,6 @@ final class LoopConnection: @unchecked Sendable {
                 state.retried = true
                 state.error = nil
                 state.columns = nil
-                active = state
                 sendNextStep()
             } else {
                 complete()
