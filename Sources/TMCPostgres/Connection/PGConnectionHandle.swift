@@ -28,19 +28,6 @@ final class PGConnectionHandle {
         return PQstatus(conn) != CONNECTION_OK
     }
 
-    /// True when the session is idle outside any transaction block.
-    var isIdle: Bool {
-        guard let conn else { return false }
-        return PQtransactionStatus(conn) == PQTRANS_IDLE
-    }
-
-    /// Inside a transaction block (healthy or failed): a ROLLBACK brings it back to idle.
-    var isInTransactionBlock: Bool {
-        guard let conn else { return false }
-        let status = PQtransactionStatus(conn)
-        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
-    }
-
     var socket: Int32 { conn.map { PQsocket($0) } ?? -1 }
 
     // MARK: Opening
@@ -135,15 +122,6 @@ final class PGConnectionHandle {
         case .success(let read): return read.result
         case .failure(let error): throw classify(error)
         }
-    }
-
-    /// The last command's tag (`COMMIT`, `ROLLBACK`, …) of a simple query.
-    func simpleCommand(_ sql: String) throws(PostgresError) -> String {
-        guard let conn, PQstatus(conn) == CONNECTION_OK else { throw brokenError() }
-        guard let result = PQexec(conn, sql) else { throw brokenError() }
-        defer { PQclear(result) }
-        if case .failure(let error) = ResultReader.read(result, columns: nil) { throw classify(error) }
-        return copyCString(PQcmdStatus(result)) ?? ""
     }
 
     /// `identifier` quoted for SQL by libpq (`"my ""channel"""`).
