@@ -16,6 +16,10 @@ public enum CreateSysadminCommand {
     public struct Arguments: Equatable {
         public var email: String
         public var name: String
+        public init(email: String, name: String) {
+            self.email = email
+            self.name = name
+        }
     }
 
     /// Parses `--email E`, `--name N` (or `--email=E`) and the required `--password-stdin`.
