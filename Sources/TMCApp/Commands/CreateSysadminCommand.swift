@@ -58,7 +58,8 @@ public enum CreateSysadminCommand {
     /// The password as read from standard input: one trailing newline (`\n` or `\r\n`) dropped.
     public static func password(fromStandardInput data: Data) -> String {
         var text = String(decoding: data, as: UTF8.self)
-        if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+        // "\r\n" is one Character (grapheme cluster) in Swift, so one removeLast drops either.
+        if text.hasSuffix("\r\n") || text.hasSuffix("\n") { text.removeLast() }
         return text
     }
 
