@@ -29,7 +29,7 @@ final class StaffRoutesTests: XCTestCase {
             let (_, admin) = try await server.accounts.force("kent")
             for role in ["officer", "supervisor", "admin"] {
                 let r = try await server.client.post("/v1/forces/kent/users", token: admin.token,
-                                                     json: ["email": "\(role)@kent.police.example", "name": "N", "role": role, "phone": "01622 690690"])
+                                                     json: ["email": "new.\(role)@kent.police.example", "name": "N", "role": role, "phone": "01622 690690"])
                 XCTAssertEqual(r.status, 201, r.text)
                 let user = try XCTUnwrap(r.json["user"] as? [String: Any])
                 XCTAssertEqual(user["role"] as? String, role)
@@ -39,7 +39,7 @@ final class StaffRoutesTests: XCTestCase {
                 XCTAssertNotNil(code.range(of: "^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", options: .regularExpression))
             }
             let dup = try await server.client.post("/v1/forces/kent/users", token: admin.token,
-                                                   json: ["email": "OFFICER@kent.police.example", "name": "N", "role": "officer"])
+                                                   json: ["email": "NEW.OFFICER@kent.police.example", "name": "N", "role": "officer"])
             XCTAssertEqual(dup.status, 409)
             let invalid = try await server.client.post("/v1/forces/kent/users", token: admin.token,
                                                        json: ["email": "nope", "name": "", "role": "victim", "phone": "x"])
