@@ -1,0 +1,87 @@
+import TMCApp
+import TMCHTTP
+import XCTest
+
+final class JSONBodyTests: XCTestCase {
+    private func request(_ json: String, contentType: String? = "application/json") -> HTTPRequest {
+        var headers = HTTPHeaders()
+        if let contentType { headers.add("Content-Type", contentType) }
+        return HTTPRequest(method: "POST", target: "/x", headers: headers, body: Array(json.utf8))
+    }
+
+    private func problem(_ body: () throws -> Void) -> Problem? {
+        do { try body(); return nil } catch { return error as? Problem }
+    }
+
+    enum Colour: String, CaseIterable { case red, green }
+
+    func testMissingContentTypeIs415() {
+        XCTAssertEqual(problem { _ = try JSONBody(request("{}", contentType: nil)) }?.status, 415)
+        XCTAssertEqual(problem { _ = try JSONBody(request("{}", contentType: "text/plain")) }?.status, 415)
+    }
+
+    func testContentTypeParametersAndCaseAreAccepted() {
+        XCTAssertNil(problem { _ = try JSONBody(request("{}", contentType: "Application/JSON; charset=utf-8")) })
+    }
+
+    func testMergePatchOnlyWhereAllowed() {
+        XCTAssertEqual(problem { _ = try JSONBody(request("{}", contentType: "application/merge-patch+json")) }?.status, 415)
+        XCTAssertNil(problem { _ = try JSONBody(request("{}", contentType: "application/merge-patch+json"), allowMergePatch: true) })
+    }
+
+    func testMalformedJSONIs400() {
+        let p = problem { _ = try JSONBody(request("{\"a\": ")) }
+        XCTAssertEqual(p?.status, 400)
+        XCTAssertEqual(p?.code, "bad_request")
+    }
+
+    func testNonObjectIs422() {
+        XCTAssertEqual(problem { _ = try JSONBody(request("[1,2]")) }?.status, 422)
+    }
+
+    func testEveryBadFieldIsNamed() throws {
+        let body = try JSONBody(request("""
+        {"name": "  ", "age": "x", "flag": 1, "colour": "blue", "when": "yesterday",
+         "victims": [{"email": "a@b.c"}, {"email": 5}], "location": {"lat": 100}}
+        """))
+        _ = body.string("name")
+        _ = body.int("age")
+        _ = body.bool("flag")
+        _ = body.oneOf("colour", Colour.self)
+        _ = body.date("when")
+        _ = body.string("missing")
+        for v in body.objects("victims") ?? [] { _ = v.string("email") }
+        _ = body.object("location")?.double("lat", min: -90, max: 90)
+        let p = problem { try body.finish() }
+        XCTAssertEqual(p?.status, 422)
+        XCTAssertEqual(p?.errors.map(\.field), ["name", "age", "flag", "colour", "when", "missing", "victims[1].email", "location.lat"])
+    }
+
+    func testGoodValuesAreRead() throws {
+        let body = try JSONBody(request("""
+        {"name": " Ann ", "age": 42, "flag": false, "colour": "red", "when": "2026-12-04T15:05:32Z", "value": 2.5}
+        """))
+        XCTAssertEqual(body.string("name"), "Ann")
+        XCTAssertEqual(body.int("age", min: 0, max: 150), 42)
+        XCTAssertEqual(body.bool("flag"), false)
+        XCTAssertEqual(body.oneOf("colour", Colour.self), .red)
+        XCTAssertEqual(body.date("when").map(RFC3339.string(from:)), "2026-12-04T15:05:32Z")
+        XCTAssertEqual(body.double("value"), 2.5)
+        XCTAssertNil(body.string("absent", required: false))
+        XCTAssertNoThrow(try body.finish())
+    }
+
+    func testLengthCountsUnicodeCodePoints() throws {
+        let body = try JSONBody(request("{\"a\": \"ééé\", \"b\": \"éééé\"}"))
+        XCTAssertEqual(body.string("a", maxLength: 3), "ééé")
+        XCTAssertNil(body.string("b", maxLength: 3))
+        XCTAssertEqual(body.errors.map(\.field), ["b"])
+    }
+
+    func testWholeNumbersOnlyForInt() throws {
+        let body = try JSONBody(request("{\"a\": 1.5, \"b\": true}"))
+        XCTAssertNil(body.int("a"))
+        XCTAssertNil(body.int("b"))
+        XCTAssertEqual(body.errors.count, 2)
+    }
+}
