@@ -192,3 +192,14 @@ enum CaseRepository {
         try await db.execute("UPDATE cases SET updated_at = now() WHERE id = \(id)")
     }
 }
+
+extension CaseRepository {
+    /// True when `userID` is an active officer or supervisor of the force (who may be put in
+    /// charge of its cases).
+    static func isActiveOfficer(_ db: any PostgresQueryable, userID: UUID, forceID: UUID) async throws -> Bool {
+        try await db.queryFirst("""
+            SELECT 1 FROM users WHERE id = \(userID) AND force_id = \(forceID) AND role IN ('officer', 'supervisor')
+              AND status = 'active'
+            """) != nil
+    }
+}

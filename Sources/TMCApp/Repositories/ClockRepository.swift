@@ -62,12 +62,17 @@ enum ClockRepository {
             """)
     }
 
-    /// The case's clocks still running, soonest deadline first.
-    static func open(_ db: any PostgresQueryable, caseID: UUID) async throws -> [ClockRecord] {
+    /// The case's clocks still running, soonest deadline first, with their state now (the
+    /// due-soon horizon from `working_day_deadline`, like the compliance report).
+    static func open(_ db: any PostgresQueryable, caseID: UUID) async throws -> [(ClockRecord, ClockState)] {
         try await db.query("""
-            SELECT \(unsafeSQL: columns) FROM case_clocks cl WHERE cl.case_id = \(caseID) AND cl.met_at IS NULL
+            SELECT \(unsafeSQL: columns),
+                   CASE WHEN cl.deadline <= now() - interval '1 second' THEN 'overdue'
+                        WHEN cl.deadline <= working_day_deadline(now(), 1) THEN 'due_soon'
+                        ELSE 'open' END AS state
+            FROM case_clocks cl WHERE cl.case_id = \(caseID) AND cl.met_at IS NULL
             ORDER BY cl.deadline, cl.id
-            """).map(record)
+            """).map { (try record($0), try $0.code("state", as: ClockState.self)) }
     }
 
     /// Every clock of a review request.
@@ -114,5 +119,12 @@ enum ClockRepository {
         b.sql(" ORDER BY cl.deadline, cl.id LIMIT ")
         b.bind(limit + 1)
         return try await db.query(b.query).map { ComplianceItem(clock: try record($0), crimeReference: try $0.decode("crime_reference")) }
+    }
+}
+
+extension ClockRepository {
+    /// The clock an update started, if any.
+    static func forUpdate(_ db: any PostgresQueryable, updateID: UUID) async throws -> ClockRecord? {
+        try await db.queryFirst("SELECT \(unsafeSQL: columns) FROM case_clocks cl WHERE cl.update_id = \(updateID)").map(record)
     }
 }
