@@ -54,6 +54,13 @@ public final class Application: Sendable {
     public static func makeResponder(_ deps: Dependencies) -> AppResponder {
         var router = Router()
         OperationsRoutes.register(in: &router, deps)
+        // Cases, timeline, Victims' Code, statements, reviews, property (issue 4).
+        let cases = CaseServices(deps)
+        CaseRoutes.register(in: &router, cases)
+        TimelineRoutes.register(in: &router, cases)
+        VictimRightsRoutes.register(in: &router, cases)
+        PropertyRoutes.register(in: &router, cases)
+        ComplianceRoutes.register(in: &router, cases)
         return AppResponder(router: router, middleware: [], logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
                             logRequests: deps.configuration.logRequests)
