@@ -10,4 +10,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <errno.h>
+#include <sys/syscall.h>
+
+/* accept4 is only declared with _GNU_SOURCE; call it through syscall(2) instead. */
+static inline int tmc_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    return (int)syscall(SYS_accept4, fd, addr, len, flags);
+}
 #endif

@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTMCHTTPTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
