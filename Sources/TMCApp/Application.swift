@@ -67,9 +67,14 @@ public final class Application: Sendable {
         VictimRightsRoutes.register(in: &router, cases)
         PropertyRoutes.register(in: &router, cases)
         ComplianceRoutes.register(in: &router, cases)
+        // Online reports, triage, statistics, change feed, notifications outbox (issue 6).
+        let reports = ReportServices(deps, cases: cases.cases, rateLimiter: accounts.rateLimiter, audit: accounts.audit)
+        ReportRoutes.register(in: &router, reports)
+        ForceStatsRoutes.register(in: &router, reports)
+        IntegrationRoutes.register(in: &router, reports)
         let middleware: [any Middleware] = [
             AuthenticationMiddleware(service: accounts.authentication),
-            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes)),
+            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes).union(ReportServices.creatingRoutes)),
         ]
         return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
