@@ -57,7 +57,7 @@ public struct SessionService: Sendable {
             throw LoginLockout.locked(seconds)
         }
         guard let user, candidate.passwordMatches == true, user.status == .active else {
-            let reason = user == nil ? "unknown_email" : user?.status == .active ? "wrong_password" : "account_\(user!.status.rawValue)"
+            let reason = user.map { $0.status == .active ? "wrong_password" : "account_\($0.status.rawValue)" } ?? "unknown_email"
             let lockedNow = try await lockout.recordFailure(database, email: email)
             var details = ["reason": reason]
             if lockedNow != nil { details["locked"] = "true" }
