@@ -18,5 +18,5 @@ cluster_start "$PGDIR" "$PGPORT"
 export TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
 log "test cluster at $TEST_DATABASE_URL"
 
-swift build --build-tests "$@"
+swift build --build-tests
 swift test --skip-build --disable-swift-testing "$@"

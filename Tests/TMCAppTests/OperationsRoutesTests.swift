@@ -91,7 +91,8 @@ final class OperationsRoutesTests: XCTestCase {
         XCTAssertNotEqual(generated, "bad id!")
         XCTAssertFalse(generated.isEmpty)
         let tooLong = try await server.client.get("/healthz", headers: [("X-Request-Id", String(repeating: "a", count: 129))])
-        XCTAssertEqual(tooLong.header("X-Request-Id")?.count, 36)
+        XCTAssertNotEqual(tooLong.header("X-Request-Id"), String(repeating: "a", count: 129))
+        XCTAssertTrue(tooLong.header("X-Request-Id").map { $0.count >= 18 && $0.count <= 128 } ?? false)
         let none = try await server.client.get("/nowhere")
         XCTAssertEqual(none.json["request_id"] as? String, none.header("X-Request-Id"))
     }

@@ -94,7 +94,7 @@ public struct AppResponder: HTTPResponder {
         line.add("method", context.request.method)
         line.add("route", context.routePattern)
         line.add("status", response.status)
-        line.add("duration_ms", seconds * 1000)
+        line.add("duration_ms", thousandths: Int(seconds * 1_000_000))
         if case .bytes(let b) = response.body { line.add("bytes", b.count) } else { line.add("bytes", -1) }
         logger.sink.write(line.text)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `X-Request-Id`: the caller's when it is 1–128 characters of `A–Z a–z 0–9 . _ -`, else a new one.
 enum RequestID {
@@ -15,7 +16,18 @@ enum RequestID {
         }
     }
 
+    /// A random per-process prefix and a counter: unique across instances, and no system call
+    /// per request.
     static func generate() -> String {
-        UUID().uuidString.lowercased()
+        let n = counter.add(1, ordering: .relaxed).newValue
+        return prefix + String(n, radix: 16)
     }
+
+    private static let prefix: String = {
+        var g = SystemRandomNumberGenerator()
+        let hex = String(g.next() as UInt64, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex + "-"
+    }()
+
+    private static let counter = Atomic<UInt64>(0)
 }

@@ -61,23 +61,35 @@ public final class LogSink: Sendable {
     }
 }
 
-/// A structured JSON log line: `{"time":…,"level":…,"msg":…, …}`.
+/// A structured JSON log line: `{"time":…,"level":…,"msg":…, …}`, built by appending.
 public struct LogLine {
-    private var fields: [(String, String)] = []
+    private var text_: String
 
     public init(level: String, message: String) {
-        fields.append(("time", JSONText.quote(RFC3339.string(from: Date()))))
-        fields.append(("level", JSONText.quote(level)))
-        fields.append(("msg", JSONText.quote(message)))
+        text_ = "{\"time\":\""
+        text_.reserveCapacity(256)
+        text_ += LogTimestamp.now()
+        text_ += "\",\"level\":"
+        JSONText.append(level, to: &text_)
+        text_ += ",\"msg\":"
+        JSONText.append(message, to: &text_)
     }
 
-    public mutating func add(_ key: String, _ value: String) { fields.append((key, JSONText.quote(value))) }
-    public mutating func add(_ key: String, _ value: Int) { fields.append((key, String(value))) }
-    public mutating func add(_ key: String, _ value: Double) { fields.append((key, String(format: "%.3f", value))) }
-
-    public var text: String {
-        "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    public mutating func add(_ key: String, _ value: String) {
+        text_ += ",\"" + key + "\":"
+        JSONText.append(value, to: &text_)
     }
+
+    public mutating func add(_ key: String, _ value: Int) {
+        text_ += ",\"" + key + "\":" + String(value)
+    }
+
+    /// A non-negative quantity with three decimals (durations in milliseconds).
+    public mutating func add(_ key: String, thousandths value: Int) {
+        text_ += ",\"" + key + "\":" + String(value / 1000) + "." + LogTimestamp.digits(value % 1000, 3)
+    }
+
+    public var text: String { text_ + "}" }
 }
 
 /// Logging for the application: one JSON line per event.
@@ -99,8 +111,20 @@ public struct Logger: Sendable {
 /// Minimal JSON string quoting for log lines, without an encoder per line.
 enum JSONText {
     static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
+        var out = ""
+        append(s, to: &out)
+        return out
+    }
+
+    static func append(_ s: String, to out: inout String) {
+        // Fast path: nothing to escape.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -110,12 +134,12 @@ enum JSONText {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04x", scalar.value)
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import TMCPostgres
+
+/// SQL for the event log (`events`, see migration 0006).
+public enum EventRepository {
+    /// The NOTIFY channel that tells sequencers there are new rows to number.
+    public static let newEventsChannel = "tmc_events_new"
+    /// The NOTIFY channel that tells every instance that new sequence numbers are visible.
+    public static let sequencedChannel = "tmc_events_sequenced"
+
+    /// Appends an event inside the caller's transaction; it gets its `seq` after commit.
+    public static func append(_ db: any PostgresQueryable, _ event: NewEvent) async throws {
+        try await db.execute("""
+            WITH e AS (
+              INSERT INTO events (type, force_id, case_id, report_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
+              VALUES (\(event.type), \(event.forceID), \(event.caseID), \(event.reportID), \(event.resourceID),
+                      \(event.recipientIDs)::uuid[], \(event.staffVisible), \(event.inChangeFeed), \(event.data)::jsonb)
+              RETURNING id)
+            SELECT pg_notify(\(newEventsChannel), '') FROM e
+            """)
+    }
+
+    /// Numbers committed, unnumbered rows, if no other sequencer is at work; returns the
+    /// highest seq assigned (nil when nothing was done). The advisory lock is held to commit, so
+    /// each batch becomes visible before the next one is numbered.
+    public static func sequencePending(_ pool: PostgresPool, batch: Int = 5000) async throws -> Int64? {
+        try await pool.transaction { db in
+            guard let locked = try await db.queryFirst("SELECT pg_try_advisory_xact_lock(\(Self.sequencerLockKey)) AS locked"),
+                  try locked.decode("locked", as: Bool.self) else { return nil }
+            let row = try await db.queryFirst("""
+                WITH todo AS (
+                  SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT \(batch) FOR UPDATE),
+                numbered AS (
+                  UPDATE events e SET seq = nextval('events_seq') FROM todo WHERE e.id = todo.id RETURNING e.seq)
+                SELECT max(seq) AS high FROM numbered
+                """)
+            guard let high = try row?.decode("high", as: Int64?.self) else { return nil }
+            try await db.execute("SELECT pg_notify(\(sequencedChannel), \(String(high)))")
+            return high
+        }
+    }
+
+    static let sequencerLockKey: Int64 = 0x746D_635F_7365_7131 // "tmc_seq1"
+
+    /// Sequenced events after `seq`, oldest first.
+    public static func after(_ db: any PostgresQueryable, seq: Int64, limit: Int) async throws -> [SequencedEvent] {
+        try await db.query("""
+            SELECT seq, type, force_id, case_id, report_id, resource_id, recipient_ids, staff_visible, data::text AS data, created_at
+            FROM events WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)
+            """).rows.map(decode)
+    }
+
+    /// Events after `seq` that `principal` may receive, no older than `since`, oldest first.
+    public static func visibleAfter(_ db: any PostgresQueryable, seq: Int64, principal: Principal, since: Date, limit: Int) async throws -> [SequencedEvent] {
+        let staff = principal.role == .officer || principal.role == .supervisor || principal.role == .integration
+        return try await db.query("""
+            SELECT seq, type, force_id, case_id, report_id, resource_id, recipient_ids, staff_visible, data::text AS data, created_at
+            FROM events
+            WHERE seq > \(seq) AND created_at >= \(since)
+              AND (\(principal.userID) = ANY(recipient_ids)
+                   OR (\(staff) AND staff_visible AND force_id = \(principal.forceID)))
+            ORDER BY seq LIMIT \(limit)
+            """).rows.map(decode)
+    }
+
+    /// The highest visible seq (0 when none).
+    public static func highestSeq(_ db: any PostgresQueryable) async throws -> Int64 {
+        try await db.queryFirst("SELECT coalesce(max(seq), 0) AS high FROM events")?.decode("high", as: Int64.self) ?? 0
+    }
+
+    /// Drops events only `/v1/events` needed, once older than `before` (change-feed rows stay).
+    public static func prune(_ db: any PostgresQueryable, before: Date) async throws -> Int {
+        try await db.execute("DELETE FROM events WHERE NOT in_change_feed AND seq IS NOT NULL AND created_at < \(before)")
+    }
+
+    static func decode(_ row: PostgresRow) throws -> SequencedEvent {
+        SequencedEvent(
+            seq: try row.decode("seq"), type: try row.decode("type"), forceID: try row.decode("force_id", as: UUID?.self),
+            caseID: try row.decode("case_id", as: UUID?.self), reportID: try row.decode("report_id", as: UUID?.self),
+            resourceID: try row.decode("resource_id", as: String?.self), recipientIDs: try row.decode("recipient_ids"),
+            staffVisible: try row.decode("staff_visible"), data: try row.decode("data"), createdAt: try row.decode("created_at"))
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTMCPostgresTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
