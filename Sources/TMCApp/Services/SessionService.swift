@@ -39,7 +39,8 @@ public struct SessionService: Sendable {
     func issueToken(_ db: any PostgresQueryable, for user: User) async throws -> (token: String, id: UUID, expiresAt: Date) {
         let token = SecretGenerator.token(prefix: "tmc_")
         let stored = try await TokenRepository.insert(db, token: token, userID: user.id, lifetime: lifetime(for: user.role))
-        if Int.random(in: 0..<256) == 0 { try? await TokenRepository.deleteLongExpired(db) }
+        // Housekeeping on the pool, never on `db`: a failed statement would abort its transaction.
+        if Int.random(in: 0..<256) == 0 { try? await TokenRepository.deleteLongExpired(database) }
         return (token, stored.id, stored.expiresAt)
     }
 
