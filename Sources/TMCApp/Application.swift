@@ -54,17 +54,36 @@ public final class Application: Sendable {
     public static func makeResponder(_ deps: Dependencies) -> AppResponder {
         var router = Router()
         OperationsRoutes.register(in: &router, deps)
+        let accounts = AccountServices(deps)
+        AuthRoutes.register(in: &router, accounts)
+        MeRoutes.register(in: &router, accounts)
+        ForceRoutes.register(in: &router, accounts)
+        StaffRoutes.register(in: &router, accounts)
+        APIKeyRoutes.register(in: &router, accounts)
         // Cases, timeline, Victims' Code, statements, reviews, property (issue 4).
-        let cases = CaseServices(deps)
+        let cases = CaseServices(deps, audit: accounts.audit, invitations: accounts.invitations)
         CaseRoutes.register(in: &router, cases)
         TimelineRoutes.register(in: &router, cases)
         VictimRightsRoutes.register(in: &router, cases)
         PropertyRoutes.register(in: &router, cases)
         ComplianceRoutes.register(in: &router, cases)
-        return AppResponder(router: router, middleware: [], logger: deps.logger, metrics: deps.metrics,
+        let middleware: [any Middleware] = [
+            AuthenticationMiddleware(service: accounts.authentication),
+            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes)),
+        ]
+        return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
                             logRequests: deps.configuration.logRequests)
     }
+
+    /// The `POST` routes that create something: they honour `Idempotency-Key`
+    /// (`IdempotencyMiddleware`). Add every new creating route here.
+    public static let creatingRoutes: Set<String> = [
+        "/v1/auth/register",
+        "/v1/forces",
+        "/v1/forces/{code}/users",
+        "/v1/forces/{code}/api-keys",
+    ]
 
     /// Applies pending migrations (once across instances).
     public func migrate() async throws -> [Int] {

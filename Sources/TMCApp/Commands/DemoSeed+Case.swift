@@ -42,4 +42,17 @@ extension DemoSeed {
             victimID: victim.id, origin: origin)
         return caseID
     }
+
+    /// The demo case's lines of the `seed-demo` report.
+    static func caseReport(caseID: UUID?, baseURL: String) -> String {
+        guard let caseID else { return "" }
+        let id = caseID.uuidString.lowercased()
+        return """
+
+            Demo case: \(demoCrimeReference), id \(id) (victim: victim@demo.example, officer: officer@demo.kent.example)
+              curl -s \(baseURL)/v1/cases/\(id) -H "Authorization: Bearer $TOKEN"
+              curl -s \(baseURL)/v1/cases/\(id)/updates -H "Authorization: Bearer $TOKEN"
+
+            """
+    }
 }
