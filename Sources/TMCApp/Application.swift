@@ -61,7 +61,7 @@ public final class Application: Sendable {
         StaffRoutes.register(in: &router, accounts)
         APIKeyRoutes.register(in: &router, accounts)
         // Cases, timeline, Victims' Code, statements, reviews, property (issue 4).
-        let cases = CaseServices(deps)
+        let cases = CaseServices(deps, audit: accounts.audit, invitations: accounts.invitations)
         CaseRoutes.register(in: &router, cases)
         TimelineRoutes.register(in: &router, cases)
         VictimRightsRoutes.register(in: &router, cases)

@@ -23,7 +23,8 @@ enum CaseRoutes {
         router.get("/v1/cases/{id}") { context in
             let principal = try context.requirePrincipal()
             let view = try await services.cases.get(principal, caseID: context.optionalUUIDParameter("id"), origin: context.origin)
-            return .caseJSON(view, etag: view.etag)
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "no-store", "ETag": view.etag],
+                                body: .bytes(view.jsonBytes))
         }
 
         router.patch("/v1/cases/{id}") { context in
