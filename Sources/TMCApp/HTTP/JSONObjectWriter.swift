@@ -16,6 +16,12 @@ struct JSONObjectWriter {
         members.append((key, out))
     }
 
+    /// A string, or `null` when absent (for members the API always sends, like `next_cursor`).
+    mutating func stringOrNull(_ key: String, _ value: String?) {
+        guard let value else { members.append((key, Array("null".utf8))); return }
+        string(key, value)
+    }
+
     mutating func int(_ key: String, _ value: Int?) {
         guard let value else { return }
         members.append((key, Array(String(value).utf8)))
@@ -29,6 +35,7 @@ struct JSONObjectWriter {
     mutating func date(_ key: String, _ value: Date?) {
         guard let value else { return }
         var out: [UInt8] = [0x22]
+        out.reserveCapacity(26)
         JSONObjectWriter.appendRFC3339(value, to: &out)
         out.append(0x22)
         members.append((key, out))
@@ -53,6 +60,7 @@ struct JSONObjectWriter {
     /// The object, keys in sorted order.
     var bytes: [UInt8] {
         var out: [UInt8] = [0x7B]
+        out.reserveCapacity(members.reduce(2) { $0 + $1.key.utf8.count + $1.value.count + 4 })
         for (i, m) in members.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out.append(0x2C) }
             JSONObjectWriter.appendString(m.key, to: &out)
@@ -67,6 +75,12 @@ struct JSONObjectWriter {
     /// control characters as `\b \f \n \r \t` or `\u00XX`, everything else as UTF-8.
     static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most strings need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 0x22: out.append(0x5C); out.append(0x22)
@@ -77,8 +91,9 @@ struct JSONObjectWriter {
             case 0x0D: out.append(0x5C); out.append(0x72)
             case 0x09: out.append(0x5C); out.append(0x74)
             case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                let hex: StaticString = "0123456789abcdef"
+                let digits = hex.utf8Start
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits[Int(b >> 4)], digits[Int(b & 0xF)]])
             default: out.append(b)
             }
         }
@@ -96,10 +111,12 @@ struct JSONObjectWriter {
         let (y, m, d) = CivilDate(dayNumber: days).components
         guard (0...9999).contains(y) else { out.append(contentsOf: Array(RFC3339.string(from: date).utf8)); return }
         func digits(_ v: Int, _ width: Int) {
-            var buffer = [UInt8](repeating: 0x30, count: width)
-            var n = v
-            for i in stride(from: width - 1, through: 0, by: -1) { buffer[i] = UInt8(0x30 + n % 10); n /= 10 }
-            out.append(contentsOf: buffer)
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(0x30 + v / divisor % 10))
+                divisor /= 10
+            }
         }
         digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2); out.append(0x54)
         digits(secondOfDay / 3600, 2); out.append(0x3A); digits(secondOfDay % 3600 / 60, 2); out.append(0x3A)

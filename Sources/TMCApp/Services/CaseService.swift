@@ -76,7 +76,8 @@ public struct CaseService: Sendable {
         try CasePolicy.require(principal, CasePolicy.readers)
         let id = try CasePolicy.caseID(caseID)
         if principal.role == .victim {
-            guard let (record, me) = try await CaseRepository.findForVictim(database, id: id, victimID: principal.userID) else {
+            guard let (record, me) = try await CaseRepository.findForVictim(database, id: id, victimID: principal.userID,
+                                                                                    me: principal.user) else {
                 throw Problem.notFound("No such case.")
             }
             return CaseView(victim: record, me: me)

@@ -36,4 +36,17 @@ final class CaseViewJSONTests: XCTestCase {
         let view = CaseView(staff: noOfficer, victims: [], openClocks: [])
         XCTAssertEqual(String(decoding: view.jsonBytes, as: UTF8.self), String(decoding: JSON.encodeBytes(view), as: UTF8.self))
     }
+
+    func testHandWrittenListJSONEqualsJSONEncoder() {
+        for text in ["plain", "quote \" and \\ and \n", "café 🚲"] {
+            var r = record(text, at: Date(timeIntervalSince1970: 1_796_000_000.25))
+            let a = CaseSummaryView(r, publicView: false)
+            r.officerID = nil
+            r.nextUpdateDue = nil
+            let b = CaseSummaryView(r, publicView: true)
+            for page in [Page(items: [a, b], nextCursor: "abc"), Page(items: [b], nextCursor: nil), Page(items: [CaseSummaryView](), nextCursor: nil)] {
+                XCTAssertEqual(String(decoding: page.jsonBytes, as: UTF8.self), String(decoding: JSON.encodeBytes(page), as: UTF8.self))
+            }
+        }
+    }
 }

@@ -49,3 +49,38 @@ extension CaseView {
         return w.bytes
     }
 }
+
+extension CaseSummaryView {
+    /// As `JSON.encodeBytes(self)`, written by hand (lists of cases are the staff's hot path).
+    var jsonWriter: JSONObjectWriter {
+        var w = JSONObjectWriter()
+        w.string("id", id)
+        w.string("force", force)
+        w.string("crime_reference", crimeReference)
+        w.string("offence_category", offenceCategory.rawValue)
+        w.string("summary", summary)
+        w.string("status", status.rawValue)
+        w.string("outcome", outcome)
+        if let officer {
+            var o = JSONObjectWriter()
+            o.string("id", officer.id)
+            o.string("name", officer.name)
+            w.object("officer", o)
+        }
+        w.date("next_update_due", nextUpdateDue)
+        w.int("version", version)
+        w.date("created_at", createdAt)
+        w.date("updated_at", updatedAt)
+        return w
+    }
+}
+
+extension Page where Item == CaseSummaryView {
+    /// As `JSON.encodeBytes(self)`, written by hand.
+    public var jsonBytes: [UInt8] {
+        var w = JSONObjectWriter()
+        w.array("items", items.map(\.jsonWriter))
+        w.stringOrNull("next_cursor", nextCursor)
+        return w.bytes
+    }
+}
