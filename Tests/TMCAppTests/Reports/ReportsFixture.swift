@@ -37,6 +37,7 @@ extension CasesFixture {
     }
 
     /// Triage as `by`; returns the response.
+    @discardableResult
     func triage(_ reportID: String, _ body: [String: Any], by: Person, expect: Int = 200,
                 file: StaticString = #filePath, line: UInt = #line) async throws -> TestResponse {
         let r = try await client.post("/v1/reports/\(reportID)/triage", token: by.token, json: body)
