@@ -246,6 +246,10 @@ struct HTTPRequestParser: Sendable {
                     if trailerBytes + scanned > limits.maxHeaderBytes { return fail(431, "The trailer section is too large.") }
                     return .needMoreData
                 }
+                // The size check comes first, with the bytes before the LF: exactly what the
+                // partial-line check above sees when the LF arrives in a later read, so the answer
+                // does not depend on how the bytes were split.
+                if trailerBytes + (lf - start) > limits.maxHeaderBytes { return fail(431, "The trailer section is too large.") }
                 guard lf > start, buffer[lf - 1] == ASCII.cr else { return fail(400, "Bare LF line ending in trailers.") }
                 let lineLength = lf - 1 - start
                 if lineLength == 0 {
