@@ -54,10 +54,29 @@ public final class Application: Sendable {
     public static func makeResponder(_ deps: Dependencies) -> AppResponder {
         var router = Router()
         OperationsRoutes.register(in: &router, deps)
-        return AppResponder(router: router, middleware: [], logger: deps.logger, metrics: deps.metrics,
+        let accounts = AccountServices(deps)
+        AuthRoutes.register(in: &router, accounts)
+        MeRoutes.register(in: &router, accounts)
+        ForceRoutes.register(in: &router, accounts)
+        StaffRoutes.register(in: &router, accounts)
+        APIKeyRoutes.register(in: &router, accounts)
+        let middleware: [any Middleware] = [
+            AuthenticationMiddleware(service: accounts.authentication),
+            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes),
+        ]
+        return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
                             logRequests: deps.configuration.logRequests)
     }
+
+    /// The `POST` routes that create something: they honour `Idempotency-Key`
+    /// (`IdempotencyMiddleware`). Add every new creating route here.
+    public static let creatingRoutes: Set<String> = [
+        "/v1/auth/register",
+        "/v1/forces",
+        "/v1/forces/{code}/users",
+        "/v1/forces/{code}/api-keys",
+    ]
 
     /// Applies pending migrations (once across instances).
     public func migrate() async throws -> [Int] {

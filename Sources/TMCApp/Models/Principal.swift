@@ -18,13 +18,20 @@ public struct Principal: Sendable, Equatable {
     /// The token (or API key) that authenticated this request.
     public var credentialID: UUID
     public var name: String
+    /// The caller's account as loaded with the token, so that `GET /v1/me` needs no second
+    /// query; nil for integration keys, which are not user accounts.
+    public var user: User?
 
-    public init(userID: UUID, role: Role, forceID: UUID?, forceCode: String?, credentialID: UUID, name: String) {
+    public init(userID: UUID, role: Role, forceID: UUID?, forceCode: String?, credentialID: UUID, name: String, user: User? = nil) {
         self.userID = userID
         self.role = role
         self.forceID = forceID
         self.forceCode = forceCode
         self.credentialID = credentialID
         self.name = name
+        self.user = user
     }
+
+    /// True for an integration API key rather than a person.
+    public var isIntegration: Bool { role == .integration }
 }

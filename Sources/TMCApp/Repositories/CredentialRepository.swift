@@ -1,0 +1,46 @@
+import Foundation
+import TMCPostgres
+
+/// A bearer credential that is valid now: a user's token or a force's API key.
+struct ResolvedCredential: Sendable {
+    var principal: Principal
+    /// For API keys: when the key was last marked as used (refreshed at most once a minute).
+    var keyLastUsedAt: Date?
+}
+
+/// The one query that authenticates a request. Authenticated reads are the hottest path, so a
+/// token and an API key are resolved together in a single round trip; the digest is written
+/// in each branch (not a CTE) so that both use their unique index.
+enum CredentialRepository {
+    static func resolve(_ db: any PostgresQueryable, bearer: String) async throws -> ResolvedCredential? {
+        let row = try await db.queryFirst("""
+            SELECT 'token' AS kind, t.id AS credential_id, u.id, u.email, u.name, u.role, u.force_id, f.code AS force_code,
+                   u.phone, u.status, u.created_at, u.contact_channel, u.safe_contact, NULL::timestamptz AS last_used_at
+            FROM tokens t JOIN users u ON u.id = t.user_id
+            LEFT JOIN forces f ON f.id = u.force_id
+            WHERE t.token_hash = \(sha256: bearer) AND t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'
+            UNION ALL
+            SELECT 'key', k.id, k.id, NULL, k.name, 'integration', k.force_id, f.code,
+                   NULL, 'active', k.created_at, 'none', false, k.last_used_at
+            FROM api_keys k JOIN forces f ON f.id = k.force_id
+            WHERE k.key_hash = \(sha256: bearer) AND k.revoked_at IS NULL
+            LIMIT 1
+            """)
+        guard let row else { return nil }
+        let credentialID = try row.decode("credential_id", as: UUID.self)
+        let name = try row.decode("name", as: String.self)
+        let forceID = try row.decode("force_id", as: UUID?.self)
+        let forceCode = try row.decode("force_code", as: String?.self)
+        if try row.decode("kind", as: String.self) == "key" {
+            return ResolvedCredential(
+                principal: Principal(userID: credentialID, role: .integration, forceID: forceID, forceCode: forceCode,
+                                     credentialID: credentialID, name: name),
+                keyLastUsedAt: try row.decode("last_used_at", as: Date?.self))
+        }
+        let user = try UserRepository.user(row)
+        return ResolvedCredential(
+            principal: Principal(userID: user.id, role: user.role, forceID: forceID, forceCode: forceCode,
+                                 credentialID: credentialID, name: name, user: user),
+            keyLastUsedAt: nil)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import TMCApp
+import TMCPostgres
+import XCTest
+
+/// `Idempotency-Key` on creating `POST`s.
+final class IdempotencyMiddlewareTests: XCTestCase {
+    func testTheSameKeyAndRequestReplaysTheOriginalResponseAndCreatesNothing() async throws {
+        try await withServer { server in
+            // A retry sends the same bytes (a dictionary's JSON key order is not fixed).
+            let body = Array(#"{"email":"once@example.com","password":"correct horse battery","name":"Once"}"#.utf8)
+            let headers = [("Content-Type", "application/json"), ("Idempotency-Key", "reg-1")]
+            let first = try await server.client.send("POST", "/v1/auth/register", headers: headers, body: body)
+            XCTAssertEqual(first.status, 201, first.text)
+            XCTAssertNil(first.header("Idempotent-Replayed"))
+            let second = try await server.client.send("POST", "/v1/auth/register", headers: headers, body: body)
+            XCTAssertEqual(second.status, 201)
+            XCTAssertEqual(second.header("Idempotent-Replayed"), "true")
+            XCTAssertEqual(second.body, first.body)
+            XCTAssertEqual(second.header("Content-Type"), "application/json")
+            let count = try await server.database.queryFirst("SELECT count(*)::int AS n FROM users")
+            XCTAssertEqual(try count?.decode("n", as: Int.self), 1)
+            // The stored response (it holds a token) is not readable from the table.
+            let stored = try await server.database.queryFirst("SELECT encode(body, 'escape') AS b FROM idempotency_keys")
+            let token = try XCTUnwrap(first.json["token"] as? String)
+            XCTAssertFalse(try XCTUnwrap(stored?.decode("b", as: String.self)).contains(token))
+        }
+    }
+
+    func testTheSameKeyWithAnotherRequestIsAConflict() async throws {
+        try await withServer { server in
+            let sys = try await server.accounts.sysadmin()
+            let first = try await server.client.post("/v1/forces", token: sys.token, json: ["code": "kent", "name": "Kent Police"],
+                                                     headers: [("Idempotency-Key", "k")])
+            XCTAssertEqual(first.status, 201)
+            let other = try await server.client.post("/v1/forces", token: sys.token, json: ["code": "surrey", "name": "Surrey Police"],
+                                                     headers: [("Idempotency-Key", "k")])
+            XCTAssertEqual(other.status, 409)
+            XCTAssertEqual(other.problemCode, "conflict")
+            let forces = try await server.client.get("/v1/forces")
+            XCTAssertEqual((forces.json["items"] as? [Any])?.count, 1)
+        }
+    }
+
+    func testKeysBelongToTheirCaller() async throws {
+        try await withServer { server in
+            let sys = try await server.accounts.sysadmin()
+            let other = try await server.accounts.sysadmin(email: "ops2@platform.example")
+            let a = try await server.client.post("/v1/forces", token: sys.token, json: ["code": "kent", "name": "Kent Police"],
+                                                 headers: [("Idempotency-Key", "same")])
+            let b = try await server.client.post("/v1/forces", token: other.token, json: ["code": "surrey", "name": "Surrey Police"],
+                                                 headers: [("Idempotency-Key", "same")])
+            XCTAssertEqual([a.status, b.status], [201, 201])
+        }
+    }
+
+    func testAFailedRequestReleasesTheKey() async throws {
+        try await withServer { server in
+            let bad = try await server.client.post("/v1/auth/register", json: ["email": "x@example.com"], headers: [("Idempotency-Key", "retry")])
+            XCTAssertEqual(bad.status, 422)
+            let good = try await server.client.post("/v1/auth/register",
+                                                    json: ["email": "x@example.com", "password": AccountsFixture.password, "name": "X"],
+                                                    headers: [("Idempotency-Key", "retry")])
+            XCTAssertEqual(good.status, 201, good.text)
+        }
+    }
+
+    func testABadKeyIsAValidationError() async throws {
+        try await withServer { server in
+            for key in [String(repeating: "k", count: 256), "has space"] {
+                let r = try await server.client.post("/v1/auth/register",
+                                                     json: ["email": "x@example.com", "password": AccountsFixture.password, "name": "X"],
+                                                     headers: [("Idempotency-Key", key)])
+                XCTAssertEqual(r.status, 422)
+                XCTAssertEqual(r.invalidFields, ["Idempotency-Key"])
+            }
+        }
+    }
+
+    func testAnExpiredRecordNoLongerReplays() async throws {
+        try await withServer { server in
+            let sys = try await server.accounts.sysadmin()
+            _ = try await server.client.post("/v1/forces", token: sys.token, json: ["code": "kent", "name": "Kent Police"],
+                                             headers: [("Idempotency-Key", "old")])
+            try await server.database.execute("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'")
+            let again = try await server.client.post("/v1/forces", token: sys.token, json: ["code": "kent", "name": "Kent Police"],
+                                                     headers: [("Idempotency-Key", "old")])
+            XCTAssertEqual(again.status, 409, "run again: the force exists")
+            XCTAssertTrue(again.text.contains("already exists"), again.text)
+            XCTAssertNil(again.header("Idempotent-Replayed"))
+        }
+    }
+
+    func testOnlyCreatingRoutesUseIt() {
+        XCTAssertEqual(Application.creatingRoutes, ["/v1/auth/register", "/v1/forces", "/v1/forces/{code}/users", "/v1/forces/{code}/api-keys"])
+    }
+}
