@@ -60,6 +60,13 @@ public final class Application: Sendable {
         ForceRoutes.register(in: &router, accounts)
         StaffRoutes.register(in: &router, accounts)
         APIKeyRoutes.register(in: &router, accounts)
+        // Cases, timeline, Victims' Code, statements, reviews, property (issue 4).
+        let cases = CaseServices(deps)
+        CaseRoutes.register(in: &router, cases)
+        TimelineRoutes.register(in: &router, cases)
+        VictimRightsRoutes.register(in: &router, cases)
+        PropertyRoutes.register(in: &router, cases)
+        ComplianceRoutes.register(in: &router, cases)
         let middleware: [any Middleware] = [
             AuthenticationMiddleware(service: accounts.authentication),
             IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes),

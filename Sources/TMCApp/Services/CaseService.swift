@@ -1,0 +1,134 @@
+import Foundation
+import TMCPostgres
+
+/// Cases: creation with their victims, lists, the single-case views, staff edits.
+public struct CaseService: Sendable {
+    let database: PostgresPool
+    let audit: CaseAudit
+    let victims: CaseVictimLinker
+
+    public init(database: PostgresPool, audit: AuditLog, invitations: InvitationService) {
+        self.database = database
+        self.audit = CaseAudit(log: audit)
+        self.victims = CaseVictimLinker(invitations: invitations)
+    }
+
+    /// `POST /v1/cases`: the case, its victims (linked or invited), their agreed-contact clock.
+    public func create(_ principal: Principal, _ input: NewCaseInput, origin: RequestOrigin) async throws -> CreatedCaseView {
+        try CasePolicy.require(principal, CasePolicy.recorders)
+        let forceID = try CasePolicy.force(of: principal)
+        return try await database.transaction { db in
+            // The officer in charge: as given, or the officer creating the case.
+            var officerID = input.officerID
+            if let given = officerID {
+                guard try await CaseRepository.isActiveOfficer(db, userID: given, forceID: forceID) else {
+                    throw Problem.validation(field: "officer_id", "must be an active officer or supervisor of your force")
+                }
+            } else if principal.role == .officer {
+                officerID = principal.userID
+            }
+            let resolved = try await victims.resolve(db, input.victims)
+            let now = Date()
+            let everyDays = input.victims.map { $0.updateEveryDays ?? ClockRule.defaultUpdateEveryDays }.min() ?? ClockRule.defaultUpdateEveryDays
+            let nextUpdateDue = WorkingDayCalendar.deadline(calendarDays: everyDays, after: now)
+            guard let caseID = try await CaseRepository.insert(db, NewCase(
+                forceID: forceID, crimeReference: input.crimeReference, offenceCategory: input.offenceCategory,
+                offenceDescription: input.offenceDescription, summary: input.summary, occurredAt: input.occurredAt,
+                officerID: officerID, createdBy: principal.userID, nextUpdateDue: nextUpdateDue)) else {
+                throw Problem.conflict("Your force already has a case with crime reference \(input.crimeReference).")
+            }
+            let invitations = try await victims.link(db, resolved, caseID: caseID, forceID: forceID,
+                                                     crimeReference: input.crimeReference, createdBy: principal.userID)
+            try await ClockRepository.start(db, NewClock(forceID: forceID, caseID: caseID, rule: .agreedContact,
+                                                         startedAt: now, deadline: nextUpdateDue))
+            try await audit.change(db, principal, caseID: caseID, forceID: forceID, action: "case.created", resourceType: "case",
+                                   resourceID: caseID, origin: origin, details: ["crime_reference": input.crimeReference])
+            let view = try await staffView(db, caseID: caseID, forceID: forceID)
+            return CreatedCaseView(case: view, invitations: invitations)
+        }
+    }
+
+    /// `GET /v1/cases`: a victim's own cases in every force, or the caller's force's cases.
+    public func list(_ principal: Principal, status: CaseStatus?, updatedSince: Date?, cursor: KeysetCursor?, limit: Int) async throws -> Page<CaseSummaryView> {
+        try CasePolicy.require(principal, CasePolicy.readers)
+        let q = CaseListQuery(status: status, updatedSince: updatedSince, after: cursor, limit: limit)
+        let rows: [CaseRecord]
+        if principal.role == .victim {
+            rows = try await CaseRepository.listForVictim(database, victimID: principal.userID, q)
+        } else {
+            rows = try await CaseRepository.listForForce(database, forceID: try CasePolicy.force(of: principal), q)
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { KeysetCursor(at: $0.createdAt, id: $0.id).encoded } : nil
+        return Page(items: items.map { CaseSummaryView($0, publicView: principal.role == .victim) }, nextCursor: next)
+    }
+
+    /// `GET /v1/cases/{id}`. A victim's read is one query; a staff read adds the victims, the
+    /// open clocks and an audit entry.
+    public func get(_ principal: Principal, caseID: UUID?, origin: RequestOrigin) async throws -> CaseView {
+        try CasePolicy.require(principal, CasePolicy.readers)
+        let id = try CasePolicy.caseID(caseID)
+        if principal.role == .victim {
+            guard let (record, me) = try await CaseRepository.findForVictim(database, id: id, victimID: principal.userID) else {
+                throw Problem.notFound("No such case.")
+            }
+            return CaseView(victim: record, me: me)
+        }
+        let forceID = try CasePolicy.force(of: principal)
+        return try await database.withConnection { db in
+            let view = try await staffView(db, caseID: id, forceID: forceID)
+            try await audit.read(db, principal, CaseAccess(caseID: id, forceID: forceID), what: "case", origin: origin)
+            return view
+        }
+    }
+
+    /// `PATCH /v1/cases/{id}` (officers and supervisors): officer in charge, summary, offence.
+    public func patch(_ principal: Principal, caseID: UUID?, ifMatch: Int, _ patch: CasePatch, origin: RequestOrigin) async throws -> CaseView {
+        try CasePolicy.require(principal, CasePolicy.staff, "Only officers and supervisors edit cases.")
+        return try await database.transaction { db in
+            let access = try await CaseAccess.resolve(db, principal, caseID: caseID, roles: CasePolicy.staff, lock: true)
+            guard let current = access.record else { throw Problem.notFound("No such case.") }
+            guard current.version == ifMatch else { throw Problem.preconditionFailed() }
+            let officerID = patch.officerID.applied(to: current.officerID)
+            if case .set(let id) = patch.officerID, id != current.officerID {
+                guard try await CaseRepository.isActiveOfficer(db, userID: id, forceID: access.forceID) else {
+                    throw Problem.validation(field: "officer_id", "must be an active officer or supervisor of your force")
+                }
+            }
+            let summary = patch.summary ?? current.summary
+            let category = patch.offenceCategory ?? current.offenceCategory
+            let description = patch.offenceDescription.applied(to: current.offenceDescription)
+            var changed: [String] = []
+            if officerID != current.officerID { changed.append("officer_id") }
+            if summary != current.summary { changed.append("summary") }
+            if category != current.offenceCategory { changed.append("offence_category") }
+            if description != current.offenceDescription { changed.append("offence_description") }
+            if !changed.isEmpty {
+                guard try await CaseRepository.update(db, id: access.caseID, expectedVersion: ifMatch, officerID: officerID, summary: summary,
+                                                      offenceCategory: category, offenceDescription: description) != nil else {
+                    throw Problem.preconditionFailed()
+                }
+                try await audit.change(db, principal, caseID: access.caseID, forceID: access.forceID, action: "case.updated",
+                                       resourceType: "case", resourceID: access.caseID, origin: origin,
+                                       details: ["changed": changed.joined(separator: ",")])
+            }
+            return try await staffView(db, caseID: access.caseID, forceID: access.forceID)
+        }
+    }
+
+    /// The staff view of a case of the force: the case, every victim, the open clocks.
+    func staffView(_ db: any PostgresQueryable, caseID: UUID, forceID: UUID) async throws -> CaseView {
+        guard let record = try await CaseRepository.find(db, id: caseID, forceID: forceID) else {
+            throw Problem.notFound("No such case.")
+        }
+        let victims = try await CaseRepository.victims(db, caseID: caseID)
+        let clocks = try await ClockRepository.open(db, caseID: caseID).map { ClockView($0.0, state: $0.1) }
+        return CaseView(staff: record, victims: victims, openClocks: clocks)
+    }
+}
+
+extension CaseAccess {
+    init(caseID: UUID, forceID: UUID) {
+        self.init(caseID: caseID, forceID: forceID, victimID: nil, record: nil)
+    }
+}
