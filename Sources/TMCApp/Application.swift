@@ -90,12 +90,22 @@ public final class Application: Sendable {
         try await dependencies.migrator.migrate()
     }
 
-    public func start() throws {
-        try server.start()
+    /// Starts the event hub (LISTEN/NOTIFY fan-out for `/v1/events`), then serves.
+    public func start() async throws {
+        await dependencies.events.start()
+        do {
+            try server.start()
+        } catch {
+            await dependencies.events.stop()
+            throw error
+        }
         dependencies.logger.info("listening", ["host": dependencies.configuration.http.host, "port": String(server.localPort)])
     }
 
+    /// Ends every `/v1/events` stream first (each finishes its chunked body cleanly), then
+    /// drains the HTTP server, then closes the pool.
     public func shutdown() async {
+        await dependencies.events.stop()
         await server.shutdown()
         await dependencies.database.shutdown()
         dependencies.logger.sink.flush()
