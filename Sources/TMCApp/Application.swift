@@ -67,9 +67,14 @@ public final class Application: Sendable {
         VictimRightsRoutes.register(in: &router, cases)
         PropertyRoutes.register(in: &router, cases)
         ComplianceRoutes.register(in: &router, cases)
+        // Messages and live events (issue 5).
+        MessageRoutes.register(in: &router, MessageService(database: deps.database, events: deps.events))
+        EventRoutes.register(in: &router, EventStreamService(database: deps.database, authentication: accounts.authentication,
+                                                             retention: deps.configuration.eventsRetention),
+                             hub: deps.events)
         let middleware: [any Middleware] = [
             AuthenticationMiddleware(service: accounts.authentication),
-            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes),
+            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes)),
         ]
         return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
@@ -83,6 +88,7 @@ public final class Application: Sendable {
         "/v1/forces",
         "/v1/forces/{code}/users",
         "/v1/forces/{code}/api-keys",
+        "/v1/cases/{id}/messages",
     ]
 
     /// Applies pending migrations (once across instances).

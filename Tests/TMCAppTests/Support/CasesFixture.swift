@@ -33,8 +33,8 @@ struct CasesFixture {
     var victim2: Person!
     var victim3: Person!
 
-    static func make() async throws -> CasesFixture {
-        let server = try await TestServer.start()
+    static func make(_ configure: (inout AppConfiguration) -> Void = { _ in }) async throws -> CasesFixture {
+        let server = try await TestServer.start(configure)
         var f = CasesFixture(server: server)
         for force in [f.forceA, f.forceB] {
             try await f.db.execute("INSERT INTO forces (id, code, name) VALUES (\(force.id), \(force.code), \(force.code + " Police"))")
