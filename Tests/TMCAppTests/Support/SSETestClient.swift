@@ -31,9 +31,15 @@ final class SSETestClient: @unchecked Sendable {
     private var closed = false
 
     /// Connects and sends `GET path`; returns at once (the response is read in the background).
-    init(port: Int, path: String, token: String? = nil, headers: [(String, String)] = []) throws {
+    /// `reading: false` leaves the response unread (a client too slow) until `startReading()`;
+    /// `receiveBuffer` shrinks the socket's receive buffer for that.
+    init(port: Int, path: String, token: String? = nil, headers: [(String, String)] = [], reading: Bool = true,
+         receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestHTTPClient.ClientError(description: "socket failed") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -48,6 +54,11 @@ final class SSETestClient: @unchecked Sendable {
         text += "\r\n"
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, bytes.count, Int32(MSG_NOSIGNAL)) }
+        if reading { startReading() }
+    }
+
+    /// Starts the background reader (once).
+    func startReading() {
         let reader = Thread { [self] in readLoop() }
         reader.stackSize = 256 * 1024
         reader.start()
