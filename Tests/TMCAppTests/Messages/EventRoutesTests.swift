@@ -83,6 +83,29 @@ final class EventRoutesTests: XCTestCase {
         XCTAssertFalse(victim2.receivedComments.filter { $0 == "heartbeat" }.isEmpty, "heartbeats keep idle streams alive")
     }
 
+    func testCaseUpdatesReachTheCasesVictimsOnlyOncePublished() async throws {
+        let victim1 = try await open(f.victim1), victim2 = try await open(f.victim2), victim3 = try await open(f.victim3)
+        let officer = try await open(f.officerA)
+        let draft = try await f.postUpdate(caseID, ["event": "suspect_arrested"])
+        let updateID = draft.json["id"] as? String ?? ""
+        let staffOnly = try await officer.waitForEvents(1)
+        XCTAssertEqual(staffOnly.first?.event, "case.updated")
+        XCTAssertEqual(staffOnly.first?.json["change"] as? String, "update_recorded")
+        let published = try await f.client.post("/v1/cases/\(caseID)/updates/\(updateID)/publish", token: f.officerA.token,
+                                                json: ["message": "We have arrested a suspect."])
+        XCTAssertEqual(published.status, 200, published.text)
+        for stream in [victim1, victim2] {
+            let got = try await stream.waitForEvents(1)
+            XCTAssertEqual(got.map(\.event), ["case.updated"])
+            XCTAssertEqual(got.first?.json["update_id"] as? String, updateID)
+            XCTAssertEqual(got.first?.json["case_id"] as? String, caseID)
+        }
+        assertEqual(try await officer.waitForEvents(2).count, 2)
+        try await Task.sleep(for: .milliseconds(300))
+        XCTAssertEqual(victim1.receivedEvents.count, 1, "the unpublished update was not sent to victims")
+        XCTAssertEqual(victim3.receivedEvents.count, 0)
+    }
+
     func testLastEventIDResumesWithExactlyTheMissedEvents() async throws {
         let first = try await open(f.victim1)
         try await post(caseID, "one", as: f.officerA, to: f.victim1)
