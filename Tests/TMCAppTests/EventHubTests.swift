@@ -127,10 +127,12 @@ final class EventHubTests: XCTestCase {
             for await item in reader { if case .event = item { received += 1; if received == 5 { return received } } }
             return received
         }
+        // One at a time, so that each arrives in its own batch and the reader keeps up.
         for i in 0..<5 {
             try await EventRepository.append(pool, NewEvent(type: "e\(i)", forceID: forceID))
+            hub.nudge()
+            try await Task.sleep(for: .milliseconds(100))
         }
-        hub.nudge()
         let count = await consume.value
         XCTAssertEqual(count, 5)
         XCTAssertEqual(ended.reasons, [.tooSlow])

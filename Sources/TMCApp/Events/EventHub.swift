@@ -176,7 +176,8 @@ public final class EventHub: Sendable {
         sub?.continuation.finish()
     }
 
-    /// Wakes the sequencer at once (after a local write) instead of waiting for NOTIFY.
+    /// Wakes the sequencer at once. Call it after committing events written without a NOTIFY
+    /// (the message post); otherwise it only saves the NOTIFY's round trip.
     public func nudge() { wakeSequencer.signal() }
 
     // MARK: - Loops
@@ -187,7 +188,20 @@ public final class EventHub: Sendable {
             await wakeSequencer.wait(timeout: .milliseconds(500))
             if Task.isCancelled { break }
             do {
-                while let _ = try await EventRepository.sequencePending(pool) {}
+                // Number until nothing is left. When another instance holds the lock, try again
+                // shortly: rows committed after its snapshot (written here without a NOTIFY, see
+                // EventRepository.append) would otherwise wait for the next timeout.
+                var busyRetries = 0
+                loop: while true {
+                    switch try await EventRepository.sequence(pool) {
+                    case .numbered: busyRetries = 0
+                    case .idle: break loop
+                    case .busy:
+                        busyRetries += 1
+                        if busyRetries > 100 || Task.isCancelled { break loop }
+                        try? await Task.sleep(for: .milliseconds(5))
+                    }
+                }
                 if ContinuousClock.now - lastPrune > .seconds(60) {
                     lastPrune = .now
                     let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))

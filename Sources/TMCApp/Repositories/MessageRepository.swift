@@ -3,6 +3,8 @@ import TMCPostgres
 
 /// What the one statement of a post did.
 struct MessageInsertResult: Sendable {
+    /// False when the case does not exist or is not the sender's to see (`404`).
+    var caseVisible: Bool
     /// Victims of the case that matched the requested thread (0: not a victim of the case;
     /// more than 1: staff must say which).
     var matchedVictims: Int
@@ -33,22 +35,33 @@ enum MessageRepository {
             body: try row.decode("body"), createdAt: try row.decode("created_at"))
     }
 
-    /// Writes a message in one statement (one implicit transaction, one round trip): picks the
+    /// Writes a message in one statement (one implicit transaction, one round trip): checks the
+    /// sender may see the case (the role was checked by the service), picks the
     /// thread (`victimID`, or the case's only victim when nil), takes the next position of the
     /// case under its counter row's lock, bumps the thread's counter, inserts the message, its
-    /// `message.created` event (with NOTIFY), its audit entry and its notification. Nothing is
-    /// written when the thread does not resolve to exactly one victim of the case.
+    /// `message.created` event, its audit entry and its notification. Nothing is written when
+    /// the thread does not resolve to exactly one victim of the case. The event is written
+    /// without a NOTIFY (it would serialise every post's commit): the caller nudges its hub.
     static func insert(_ db: any PostgresQueryable, id: UUID, caseID: UUID, victimID: UUID?, sender: Principal, body: String,
                        at: Date, eventData: String, notification: MessageNotification, origin: RequestOrigin) async throws -> MessageInsertResult {
         let fromVictim = sender.role == .victim
+        // `visible` is CaseAccess.resolve's rule (a victim named on the case; staff of its force),
+        // inlined so that the post stays one round trip after authentication.
         let row = try await db.queryFirst("""
-            WITH target AS (
+            WITH visible AS (
+              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference
+              FROM cases c
+              WHERE c.id = \(caseID)
+                AND CASE WHEN \(fromVictim)
+                         THEN EXISTS (SELECT 1 FROM case_victims v WHERE v.case_id = c.id AND v.user_id = \(sender.userID))
+                         ELSE c.force_id = \(sender.forceID) END),
+            target AS (
               SELECT cv.user_id AS victim_id, count(*) OVER () AS n
-              FROM case_victims cv
-              WHERE cv.case_id = \(caseID) AND (\(victimID)::uuid IS NULL OR cv.user_id = \(victimID))),
+              FROM case_victims cv JOIN visible ON cv.case_id = visible.case_id
+              WHERE (\(victimID)::uuid IS NULL OR cv.user_id = \(victimID))),
             chosen AS (
-              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference, t.victim_id
-              FROM cases c JOIN target t ON t.n = 1 WHERE c.id = \(caseID)),
+              SELECT visible.case_id, visible.force_id, visible.officer_id, visible.crime_reference, t.victim_id
+              FROM visible JOIN target t ON t.n = 1),
             counter AS (
               INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
               SELECT case_id, force_id, 1, \(fromVictim ? 1 : 0)::bigint FROM chosen
@@ -75,8 +88,6 @@ enum MessageRepository {
                      \(eventData)::jsonb || jsonb_build_object('victim_id', msg.victim_id)
               FROM msg
               RETURNING id),
-            wake AS (
-              SELECT pg_notify(\(EventRepository.newEventsChannel), '') FROM event),
             audit AS (
               INSERT INTO audit_events (actor_id, actor_role, action, resource_type, resource_id, force_id, case_id,
                                         client_address, request_id)
@@ -91,15 +102,15 @@ enum MessageRepository {
                        \(NotificationOutbox.safeSubject), \(NotificationOutbox.safeBody)) AS id
               FROM chosen, msg
               WHERE (CASE WHEN \(fromVictim) THEN chosen.officer_id ELSE chosen.victim_id END) IS NOT NULL)
-            SELECT (SELECT count(*) FROM target) AS matched, m.*,
-                   (SELECT count(*) FROM wake) AS woken, (SELECT count(*) FROM audit) AS audited,
+            SELECT (SELECT count(*) FROM visible) > 0 AS visible, (SELECT count(*) FROM target) AS matched, m.*,
+                   (SELECT count(*) FROM event) AS evented, (SELECT count(*) FROM audit) AS audited,
                    (SELECT count(*) FROM notified) AS notified
             FROM (SELECT 1) one LEFT JOIN msg m ON true
             """)
-        guard let row else { return MessageInsertResult(matchedVictims: 0, message: nil) }
+        guard let row, try row.decode("visible", as: Bool.self) else { return MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil) }
         let matched = try row.decode("matched", as: Int.self)
-        guard try row.decode("id", as: UUID?.self) != nil else { return MessageInsertResult(matchedVictims: matched, message: nil) }
-        return MessageInsertResult(matchedVictims: matched, message: try record(row))
+        guard try row.decode("id", as: UUID?.self) != nil else { return MessageInsertResult(caseVisible: true, matchedVictims: matched, message: nil) }
+        return MessageInsertResult(caseVisible: true, matchedVictims: matched, message: try record(row))
     }
 
     /// The position of a message of the case, when `victimID` (a victim's own thread) or any

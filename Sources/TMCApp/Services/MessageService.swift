@@ -26,22 +26,26 @@ public struct MessageService: Sendable {
         self.audit = CaseAudit(log: audit)
     }
 
-    /// `POST /v1/cases/{id}/messages`: one read (case access) and one statement that writes the
-    /// message, its event, its audit entry and its notification.
+    /// `POST /v1/cases/{id}/messages`: one statement checks the case is the sender's to see
+    /// (`CaseAccess.resolve`'s rule, in SQL: the post is the hot path) and writes the message,
+    /// its event, its audit entry and its notification.
     public func post(_ principal: Principal, caseID: UUID?, _ new: NewMessage, origin: RequestOrigin) async throws -> MessageView {
         try CasePolicy.require(principal, Self.writers, "Only the case's victims and staff post messages.")
-        let access = try await CaseAccess.resolve(database, principal, caseID: caseID, roles: Self.writers)
-        if let me = access.victimID, let asked = new.victimID, asked != me {
+        let caseID = try CasePolicy.caseID(caseID)
+        let fromVictim = principal.role == .victim
+        let forceID = fromVictim ? nil : try CasePolicy.force(of: principal)
+        if fromVictim, let asked = new.victimID, asked != principal.userID {
             throw Problem.validation(field: "victim_id", "must be left out: victims post to their own thread")
         }
+        let thread = fromVictim ? principal.userID : new.victimID
         let id = UUID()
         // Whole microseconds: exactly what PostgreSQL stores, so every later read shows the same time.
         let at = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
-        let fromVictim = principal.role == .victim
-        let draft = MessageRecord(id: id, caseID: access.caseID, forceID: access.forceID,
-                                  victimID: access.victimID ?? new.victimID ?? id, position: 0, senderID: principal.userID,
+        let draft = MessageRecord(id: id, caseID: caseID, forceID: forceID ?? id,
+                                  victimID: thread ?? id, position: 0, senderID: principal.userID,
                                   senderRole: principal.role, senderName: principal.name, body: new.body, createdAt: at)
-        // The statement sets `victim_id` (staff may leave the thread to be found).
+        // The statement sets `victim_id` (staff may leave the thread to be found); `force_id` is
+        // not part of the view.
         let eventData = NewEvent.encodeData(MessageView.shared(draft))
         let notification = fromVictim
             ? MessageNotification(subjectPrefix: "New message from a victim on case ",
@@ -49,10 +53,11 @@ public struct MessageService: Sendable {
             : MessageNotification(subjectPrefix: "New message about your case ",
                                   body: "\(principal.name) (\(Self.roleLabel(principal.role))) wrote:\n\n\(new.body)\n\nSign in to TrackMyCrime to reply.")
         let result = try await MessageRepository.insert(
-            database, id: id, caseID: access.caseID, victimID: access.victimID ?? new.victimID, sender: principal, body: new.body,
+            database, id: id, caseID: caseID, victimID: thread, sender: principal, body: new.body,
             at: at, eventData: eventData, notification: notification, origin: origin)
+        guard result.caseVisible else { throw Problem.notFound("No such case.") }
         guard let message = result.message else {
-            if access.isVictim { throw Problem.notFound("No such case.") }
+            if fromVictim { throw Problem.notFound("No such case.") }
             if new.victimID != nil { throw Problem.validation(field: "victim_id", "must be a victim of this case") }
             throw Problem.validation(field: "victim_id", "is required when the case has more than one victim")
         }
