@@ -2,11 +2,11 @@
 # 2,000 open /v1/events streams while messages are posted: posts/s and p99, event delivery
 # latency p50/p99 (each message carries its send time) and the server's RSS (VmRSS/VmHWM).
 # Seeds the reference volumes (bench/seed.sql) into a private cluster first.
-#   bench/sse.sh            env: STREAMS=2000 RATE=100 CONCURRENCY=32 SECONDS=10 PORT=18011
+#   bench/sse.sh            env: STREAMS=2000 RATE=100 CONCURRENCY=32 PHASE_SECONDS=10 PORT=(a free one)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-STREAMS="${STREAMS:-2000}"; RATE="${RATE:-100}"; CONCURRENCY="${CONCURRENCY:-32}"; SECONDS_PER_PHASE="${SECONDS:-10}"
-PORT="${PORT:-18011}"
+STREAMS="${STREAMS:-2000}"; RATE="${RATE:-100}"; CONCURRENCY="${CONCURRENCY:-32}"; SECONDS_PER_PHASE="${PHASE_SECONDS:-10}"
+PORT="${PORT:-$(free_port)}"
 
 ensure_build_dependencies
 build_release

@@ -116,7 +116,7 @@ async def main():
             tasks.append(asyncio.create_task(s.run()))
         await asyncio.gather(*(s.ready.wait() for s in streams[i:i + 100]))
     print(f"opened {len(streams)} streams in {time.time() - t0:.1f}s; server RSS before: "
-          f"{base['VmRSS:']:.1f} MiB, with streams open: {rss(args.pid)['VmRSS:']:.1f} MiB")
+          f"{base['VmRSS']:.1f} MiB, with streams open: {rss(args.pid)['VmRSS']:.1f} MiB")
     await asyncio.sleep(1)
 
     async def phase(name, posters, pace):
@@ -148,7 +148,7 @@ async def main():
         r = rss(args.pid)
         print(f"{name}: {len(latencies) / elapsed:.0f} posts/s, post p50 {pct(latencies, 50):.1f} ms p99 {pct(latencies, 99):.1f} ms, "
               f"errors {errors}; delivered {got}/{len(latencies)}, delivery p50 {pct(delays, 50):.1f} ms "
-              f"p99 {pct(delays, 99):.1f} ms; server VmRSS {r['VmRSS:']:.1f} MiB, VmHWM {r['VmHWM:']:.1f} MiB")
+              f"p99 {pct(delays, 99):.1f} ms; server VmRSS {r['VmRSS']:.1f} MiB, VmHWM {r['VmHWM']:.1f} MiB")
 
     await phase(f"paced {args.rate:.0f}/s", 8, args.rate)
     await phase(f"flat out x{args.concurrency}", args.concurrency, 0)

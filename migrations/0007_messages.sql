@@ -93,7 +93,12 @@ CREATE INDEX event_tickets_expires ON event_tickets (expires_at);
 -- Returns the notification's id, or NULL when nothing was queued.
 CREATE FUNCTION enqueue_notification(p_force uuid, p_user uuid, p_case uuid, p_kind text, p_subject text, p_body text,
                                      p_safe_subject text, p_safe_body text)
-RETURNS uuid LANGUAGE sql VOLATILE AS $$
+RETURNS uuid LANGUAGE plpgsql VOLATILE AS $$
+-- plpgsql rather than sql: its statement plan is cached for the session, where a sql function
+-- that cannot be inlined is planned again for every query that calls it.
+DECLARE
+    queued uuid;
+BEGIN
     INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
     SELECT p_force, u.id, p_case, p_kind, ch.channel,
            CASE ch.channel WHEN 'sms' THEN u.phone ELSE u.email END,
@@ -103,7 +108,9 @@ RETURNS uuid LANGUAGE sql VOLATILE AS $$
     CROSS JOIN LATERAL (SELECT CASE WHEN u.contact_channel = 'sms' AND coalesce(u.phone, '') = '' THEN 'email'
                                     ELSE u.contact_channel END AS channel) ch
     WHERE u.id = p_user AND ch.channel <> 'none'
-    RETURNING id
+    RETURNING id INTO queued;
+    RETURN queued;
+END
 $$;
 
 -- The event log's GIN index on recipient_ids (0006) serves no query: /v1/events filters a seq
