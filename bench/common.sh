@@ -32,9 +32,15 @@ build_release() {
   [ -x "$TRACKMYCRIME_BIN" ] || { log "release build failed"; return 1; }
 }
 
+# wait_healthy URL [PID]: until /healthz answers (up to 10 minutes: seeding takes a while), or
+# until PID has exited.
 wait_healthy() {
-  local url="$1"
-  for _ in $(seq 600); do curl -sf -o /dev/null --max-time 2 "$url/healthz" && return 0; sleep 0.2; done
+  local url="$1" pid="${2:-}"
+  for _ in $(seq 3000); do
+    curl -sf -o /dev/null --max-time 2 "$url/healthz" && return 0
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then log "the server exited before answering"; return 1; fi
+    sleep 0.2
+  done
   log "$url did not come up"; return 1
 }
 

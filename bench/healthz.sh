@@ -29,7 +29,7 @@ cluster_start "$PGDIR" "$PGPORT"
 DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres" HOST=127.0.0.1 PORT="$PORT" \
   "$TRACKMYCRIME_BIN" serve > "$BENCH_DIR/data/healthz-server-$STAMP.log" 2>&1 &
 SERVER=$!
-wait_healthy "http://127.0.0.1:$PORT"
+wait_healthy "http://127.0.0.1:$PORT" "$SERVER"
 "$PEERS/nginx.sh" start
 NGINX_PID="$("$PEERS/nginx.sh" pid)"
 

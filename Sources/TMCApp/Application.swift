@@ -61,20 +61,26 @@ public final class Application: Sendable {
         StaffRoutes.register(in: &router, accounts)
         APIKeyRoutes.register(in: &router, accounts)
         // Cases, timeline, Victims' Code, statements, reviews, property (issue 4).
-        let cases = CaseServices(deps)
+        let cases = CaseServices(deps, audit: accounts.audit, invitations: accounts.invitations)
         CaseRoutes.register(in: &router, cases)
         TimelineRoutes.register(in: &router, cases)
         VictimRightsRoutes.register(in: &router, cases)
         PropertyRoutes.register(in: &router, cases)
         ComplianceRoutes.register(in: &router, cases)
+        // Online reports, triage, statistics, change feed, notifications outbox (issue 6).
+        let reports = ReportServices(deps, cases: cases.cases, rateLimiter: accounts.rateLimiter, audit: accounts.audit)
+        ReportRoutes.register(in: &router, reports)
+        ForceStatsRoutes.register(in: &router, reports)
+        IntegrationRoutes.register(in: &router, reports)
         // Messages and live events (issue 5).
-        MessageRoutes.register(in: &router, MessageService(database: deps.database, events: deps.events))
+        MessageRoutes.register(in: &router, MessageService(database: deps.database, events: deps.events, audit: accounts.audit))
         EventRoutes.register(in: &router, EventStreamService(database: deps.database, authentication: accounts.authentication,
                                                              retention: deps.configuration.eventsRetention),
                              hub: deps.events)
         let middleware: [any Middleware] = [
             AuthenticationMiddleware(service: accounts.authentication),
-            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes)),
+            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes).union(ReportServices.creatingRoutes)
+                                                                            .union(MessageService.creatingRoutes)),
         ]
         return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
@@ -88,7 +94,6 @@ public final class Application: Sendable {
         "/v1/forces",
         "/v1/forces/{code}/users",
         "/v1/forces/{code}/api-keys",
-        "/v1/cases/{id}/messages",
     ]
 
     /// Applies pending migrations (once across instances).

@@ -29,7 +29,12 @@ final class APIKeyRoutesTests: XCTestCase {
 
             let used = try await server.client.get("/v1/forces/kent/api-keys", token: admin.token)
             items = try XCTUnwrap(used.json["items"] as? [[String: Any]])
-            XCTAssertNotNil(RFC3339.date(from: items[0]["last_used_at"] as? String ?? ""))
+            let lastUsed = try XCTUnwrap(items[0]["last_used_at"] as? String)
+            XCTAssertNotNil(RFC3339.date(from: lastUsed))
+            // Authenticated reads do not each cost a write: refreshed at most once a minute.
+            _ = try await server.client.get("/v1/me", token: key)
+            let again = try await server.client.get("/v1/forces/kent/api-keys", token: admin.token)
+            XCTAssertEqual((again.json["items"] as? [[String: Any]])?.first?["last_used_at"] as? String, lastUsed)
 
             // Keys cannot manage keys, change a password or log out.
             try await expectEqual(403) { try await server.client.post("/v1/forces/kent/api-keys", token: key, json: ["name": "x"]).status }

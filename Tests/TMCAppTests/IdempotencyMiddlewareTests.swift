@@ -91,6 +91,28 @@ final class IdempotencyMiddlewareTests: XCTestCase {
         }
     }
 
+    func testADuplicateWhileTheFirstIsInFlightIsAConflictUntilItIsReleased() async throws {
+        try await withServer { server in
+            let service = IdempotencyService(database: server.database)
+            let request = IdempotencyService.Request(caller: "address:192.0.2.1", key: "k1", method: "POST", target: "/v1/x", body: Array("{}".utf8))
+            let first = try await service.begin(request)
+            XCTAssertEqual(first, .proceed)
+            do {
+                _ = try await service.begin(request)
+                XCTFail("a duplicate in flight was let through")
+            } catch let problem as Problem {
+                XCTAssertEqual(problem.status, 409)
+                XCTAssertTrue(problem.detail.contains("still being processed"), problem.detail)
+            }
+            try await service.release(request)
+            let again = try await service.begin(request)
+            XCTAssertEqual(again, .proceed)
+            try await service.complete(request, status: 201, contentType: "application/json", location: "/v1/x/1", body: Array("{}".utf8))
+            let replay = try await service.begin(request)
+            XCTAssertEqual(replay, .replay(status: 201, contentType: "application/json", location: "/v1/x/1", body: Array("{}".utf8)))
+        }
+    }
+
     func testOnlyCreatingRoutesUseIt() {
         XCTAssertEqual(Application.creatingRoutes, ["/v1/auth/register", "/v1/forces", "/v1/forces/{code}/users", "/v1/forces/{code}/api-keys"])
     }

@@ -1,4 +1,5 @@
 import TMCApp
+import TMCPostgres
 import TMCHTTP
 import XCTest
 
@@ -50,5 +51,22 @@ final class RouterTests: XCTestCase {
     func testHeadIsServedByGet() {
         guard case .found(let route, _) = router().match(method: "HEAD", path: "/v1/cases") else { return XCTFail() }
         XCTAssertEqual(route.method, "GET")
+    }
+}
+
+final class AppResponderErrorMappingTests: XCTestCase {
+    func testPostgresErrorsAreMappedBySQLState() {
+        func status(_ code: PostgresError.Code) -> Int? {
+            AppResponder.problem(for: PostgresError(code: code, message: "secret detail"))?.status
+        }
+        XCTAssertEqual(status(.uniqueViolation), 409)
+        XCTAssertEqual(status(.foreignKeyViolation), 409)
+        XCTAssertEqual(status(.checkViolation), 422)
+        XCTAssertEqual(status(.serializationFailure), 503)
+        XCTAssertEqual(status(.connectionFailure), 503)
+        XCTAssertEqual(status(.adminShutdown), 503)
+        XCTAssertNil(status(PostgresError.Code("42601")), "a syntax error is our bug: a 500")
+        let problem = AppResponder.problem(for: PostgresError(code: .uniqueViolation, message: "duplicate key value violates unique constraint users_email_unique"))
+        XCTAssertFalse(problem?.detail.contains("users_email_unique") ?? true)
     }
 }

@@ -39,6 +39,7 @@ public struct DemoSeed: Sendable {
         for account in DemoSeed.accounts {
             users.append(try await ensureUser(account, force: force))
         }
+        _ = try await ensureCase(force: force, users: users)
         return (force, users)
     }
 
@@ -87,7 +88,8 @@ public struct DemoSeed: Sendable {
     public static let help = """
     trackmycrime seed-demo
       Creates a demo force (\(forceCode), "\(forceName)") with an admin, a supervisor, an officer
-      and a victim, and prints their fixed demo passwords with ready-to-paste curl login lines.
+      and a victim, and a demo case (\(demoCrimeReference)) of the victim's handled by the officer,
+      and prints their fixed demo passwords with ready-to-paste curl login lines.
       Idempotent: running it again changes nothing and prints the same credentials. Applies
       pending migrations first. For local use only. Needs DATABASE_URL.
     """
@@ -97,10 +99,13 @@ public struct DemoSeed: Sendable {
         let app = try Application(configuration: configuration)
         do {
             _ = try await app.migrate()
-            let seeded = try await DemoSeed(database: app.dependencies.database, bcryptCost: configuration.bcryptCost).run()
+            let seed = DemoSeed(database: app.dependencies.database, bcryptCost: configuration.bcryptCost)
+            let seeded = try await seed.run()
+            let caseID = try await seed.ensureCase(force: seeded.force, users: seeded.users)
             await app.dependencies.database.shutdown()
             let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
-            return report(force: seeded.force, baseURL: "http://\(host):\(configuration.http.port)")
+            let baseURL = "http://\(host):\(configuration.http.port)"
+            return report(force: seeded.force, baseURL: baseURL) + caseReport(caseID: caseID, baseURL: baseURL)
         } catch {
             await app.dependencies.database.shutdown()
             throw error

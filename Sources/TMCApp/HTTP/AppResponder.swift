@@ -76,12 +76,31 @@ public struct AppResponder: HTTPResponder {
             logger.warning("database unavailable", ["request_id": context.requestID, "reason": unavailable.reason])
             return Problem.serviceUnavailable().response(requestID: context.requestID)
         }
-        if let pg = error as? PostgresError, pg.isConnectionFailure {
-            logger.warning("database connection failed", ["request_id": context.requestID, "error": pg.description])
-            return Problem.serviceUnavailable().response(requestID: context.requestID)
+        if let pg = error as? PostgresError, let problem = Self.problem(for: pg) {
+            logger.warning("database error mapped to a problem", ["request_id": context.requestID, "route": context.routePattern,
+                                                                   "sqlstate": pg.code.raw, "error": pg.description])
+            return problem.response(requestID: context.requestID)
         }
         logger.error("unhandled error", ["request_id": context.requestID, "route": context.routePattern, "error": String(describing: error)])
         return Problem.internalError.response(requestID: context.requestID)
+    }
+
+    /// PostgreSQL errors a service did not translate itself, mapped by SQLSTATE. Constraint
+    /// names and SQL never reach the client.
+    public static func problem(for error: PostgresError) -> Problem? {
+        if error.isConnectionFailure { return .serviceUnavailable() }
+        switch error.code {
+        case .uniqueViolation, .exclusionViolation:
+            return .conflict("This conflicts with something that already exists.")
+        case .foreignKeyViolation:
+            return .conflict("This refers to something that does not exist or is still in use.")
+        case .checkViolation, .notNullViolation, .invalidTextRepresentation:
+            return .validation(field: "", "A value is not allowed here.")
+        case .serializationFailure, .deadlockDetected, .queryCanceled:
+            return .serviceUnavailable("The service is busy; try again shortly.")
+        default:
+            return nil
+        }
     }
 
     private func finish(context: RequestContext, response: HTTPResponse) {

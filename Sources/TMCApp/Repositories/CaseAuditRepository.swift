@@ -1,20 +1,6 @@
 import Foundation
 import TMCPostgres
 
-/// One entry of a case's audit trail.
-public struct AuditEventView: Sendable, Encodable {
-    public var id: String
-    public var at: Date
-    public var actorId: String?
-    public var actorRole: String?
-    public var action: String
-    public var resourceType: String
-    public var resourceId: String?
-    public var clientAddress: String
-    public var requestId: String
-    public var details: [String: String]
-}
-
 /// Reads a case's audit trail (written through `AuditLog`), newest first, keyset on the
 /// entry's sequence number: entries added while paging sort before the first page and never
 /// disturb later pages.

@@ -82,8 +82,21 @@ enum CaseRepository {
     }
 
     /// A case the victim is named on, with their own victim row: one statement, one round trip
-    /// (the victim's case read is the hot path).
-    static func findForVictim(_ db: any PostgresQueryable, id: UUID, victimID: UUID) async throws -> (CaseRecord, CaseVictimRecord)? {
+    /// (the victim's case read is the hot path). `me` is the victim's account as authentication
+    /// loaded it; without it the account is joined in.
+    static func findForVictim(_ db: any PostgresQueryable, id: UUID, victimID: UUID, me: User? = nil) async throws -> (CaseRecord, CaseVictimRecord)? {
+        if let me {
+            let row = try await db.queryFirst("""
+                SELECT \(unsafeSQL: columns), cv.enhanced, cv.update_every_days
+                FROM \(unsafeSQL: from)
+                JOIN case_victims cv ON cv.case_id = c.id AND cv.user_id = \(victimID)
+                WHERE c.id = \(id)
+                """)
+            guard let row else { return nil }
+            return (try record(row), CaseVictimRecord(userID: me.id, name: me.name, email: me.email, phone: me.phone,
+                                                      accountStatus: me.status.rawValue, enhanced: try row.decode("enhanced"),
+                                                      updateEveryDays: try row.decode("update_every_days")))
+        }
         let row = try await db.queryFirst("""
             SELECT \(unsafeSQL: columns), cv.user_id, v.name AS victim_name, v.email AS victim_email,
                    v.phone AS victim_phone, v.status AS victim_status, cv.enhanced, cv.update_every_days

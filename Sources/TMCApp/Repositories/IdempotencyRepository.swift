@@ -22,54 +22,33 @@ enum IdempotencyRecord: Sendable, Equatable {
 /// stored body is encrypted with (pgcrypto `pgp_sym_encrypt_bytea`): a response that carries
 /// a secret (a new token or API key) is unreadable without the key only the client has.
 enum IdempotencyRepository {
-    /// `sha256(method SP path LF body)`, computed in PostgreSQL.
-    private static func appendFingerprint(_ q: inout PostgresQuery.StringInterpolation, method: String, path: String, body: [UInt8]) {
-        q.appendLiteral("sha256(convert_to(")
-        q.appendInterpolation(method + " " + path + "\n")
-        q.appendLiteral(", 'UTF8') || ")
-        q.appendInterpolation(body)
-        q.appendLiteral("::bytea)")
-    }
-
     /// Claims `key` for this request: true when this request is now the one to run (a new key,
     /// or one whose record expired, or whose first request was abandoned in flight).
     static func claim(_ db: any PostgresQueryable, caller: String, key: String, method: String, path: String, body: [UInt8],
                       lifetime: Duration, abandonAfter: Duration) async throws -> Bool {
-        var q = PostgresQuery.StringInterpolation(literalCapacity: 512, interpolationCount: 8)
-        q.appendLiteral("INSERT INTO idempotency_keys AS k (caller, key_hash, fingerprint, expires_at) VALUES (")
-        q.appendInterpolation(caller)
-        q.appendLiteral(", ")
-        q.appendInterpolation(sha256: key)
-        q.appendLiteral(", ")
-        appendFingerprint(&q, method: method, path: path, body: body)
-        q.appendLiteral(", now() + ")
-        q.appendInterpolation(lifetime.seconds)
-        q.appendLiteral("""
-            ::float8 * interval '1 second')
+        try await db.queryFirst("""
+            INSERT INTO idempotency_keys AS k (caller, key_hash, fingerprint, expires_at)
+            VALUES (\(caller), \(sha256: key), \(requestFingerprint: method, path, body),
+                    now() + \(lifetime.seconds)::float8 * interval '1 second')
             ON CONFLICT (caller, key_hash) DO UPDATE SET
                 fingerprint = EXCLUDED.fingerprint, status = NULL, content_type = NULL, location = NULL, body = NULL,
                 created_at = now(), expires_at = EXCLUDED.expires_at
-            WHERE k.expires_at <= now() OR (k.status IS NULL AND k.created_at < now() - 
-            """)
-        q.appendInterpolation(abandonAfter.seconds)
-        q.appendLiteral("::float8 * interval '1 second') RETURNING 1 AS claimed")
-        return try await db.queryFirst(PostgresQuery(stringInterpolation: q)) != nil
+            WHERE k.expires_at <= now()
+               OR (k.status IS NULL AND k.created_at < now() - \(abandonAfter.seconds)::float8 * interval '1 second')
+            RETURNING 1 AS claimed
+            """) != nil
     }
 
-    /// The record under `key`, compared with this request, its body decrypted.
+    /// The live record under `key`, compared with this request, its body decrypted.
     static func find(_ db: any PostgresQueryable, caller: String, key: String, method: String, path: String,
                      body: [UInt8]) async throws -> IdempotencyRecord {
-        var q = PostgresQuery.StringInterpolation(literalCapacity: 512, interpolationCount: 8)
-        q.appendLiteral("SELECT k.fingerprint = ")
-        appendFingerprint(&q, method: method, path: path, body: body)
-        q.appendLiteral(" AS same, k.status, k.content_type, k.location, CASE WHEN k.body IS NULL THEN NULL ELSE pgp_sym_decrypt_bytea(k.body, ")
-        q.appendInterpolation(key)
-        q.appendLiteral(") END AS body FROM idempotency_keys k WHERE k.caller = ")
-        q.appendInterpolation(caller)
-        q.appendLiteral(" AND k.key_hash = ")
-        q.appendInterpolation(sha256: key)
-        q.appendLiteral(" AND k.expires_at > now()")
-        guard let row = try await db.queryFirst(PostgresQuery(stringInterpolation: q)) else { return .missing }
+        let row = try await db.queryFirst("""
+            SELECT k.fingerprint = \(requestFingerprint: method, path, body) AS same, k.status, k.content_type, k.location,
+                   CASE WHEN k.body IS NULL THEN NULL ELSE pgp_sym_decrypt_bytea(k.body, \(key)) END AS body
+            FROM idempotency_keys k
+            WHERE k.caller = \(caller) AND k.key_hash = \(sha256: key) AND k.expires_at > now()
+            """)
+        guard let row else { return .missing }
         let same = try row.decode("same", as: Bool.self)
         guard let status = try row.decode("status", as: Int?.self) else { return .inFlight(sameRequest: same) }
         return .completed(sameRequest: same, StoredResponse(
@@ -77,7 +56,7 @@ enum IdempotencyRepository {
             location: try row.decode("location", as: String?.self), body: try row.decode("body", as: [UInt8]?.self) ?? []))
     }
 
-    /// Stores the response of the request that claimed `key`.
+    /// Stores the response of the request that claimed `key`, encrypted with the key.
     static func complete(_ db: any PostgresQueryable, caller: String, key: String, response: StoredResponse) async throws {
         try await db.execute("""
             UPDATE idempotency_keys
@@ -96,5 +75,17 @@ enum IdempotencyRepository {
 
     static func deleteExpired(_ db: any PostgresQueryable) async throws {
         try await db.execute("DELETE FROM idempotency_keys WHERE expires_at <= now()")
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// `sha256(convert_to(method SP path LF, 'UTF8') || body)`: what makes two requests "the
+    /// same" for `Idempotency-Key`, computed in PostgreSQL.
+    mutating func appendInterpolation(requestFingerprint method: String, _ path: String, _ body: [UInt8]) {
+        appendLiteral("sha256(convert_to(")
+        appendInterpolation(method + " " + path + "\n")
+        appendLiteral(", 'UTF8') || ")
+        appendInterpolation(body)
+        appendLiteral("::bytea)")
     }
 }

@@ -82,11 +82,17 @@ enum MessageRepository {
                      \(sender.role.rawValue), \(sender.name), \(body), thread.staff_messages, counter.victim_messages, \(at)
               FROM chosen, counter, thread
               RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
+            -- `message.created` on /v1/events for the thread's victim and the force's staff; for a
+            -- victim's message also `message_from_victim` in the force's change feed (like
+            -- property_added: change feed only).
             event AS (
               INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
-              SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, \(fromVictim),
+              SELECT e.type, msg.force_id, msg.case_id, msg.id::text, e.recipients, e.staff_visible, e.feed,
                      \(eventData)::jsonb || jsonb_build_object('victim_id', msg.victim_id)
-              FROM msg
+              FROM msg CROSS JOIN LATERAL (VALUES ('message.created', ARRAY[msg.victim_id], true, false),
+                                                  ('message_from_victim', '{}'::uuid[], false, true))
+                                          AS e(type, recipients, staff_visible, feed)
+              WHERE e.type = 'message.created' OR \(fromVictim)
               RETURNING id),
             audit AS (
               INSERT INTO audit_events (actor_id, actor_role, action, resource_type, resource_id, force_id, case_id,

@@ -89,12 +89,11 @@ enum PropertyRepository {
     static func versions(_ db: any PostgresQueryable, itemID: UUID) async throws -> [PropertyItemRecord] {
         try await db.query("""
             SELECT p.id, p.case_id, p.victim_id, v.kind, v.category, v.description, v.make, v.model, v.serial_number, v.colour,
-                   v.estimated_value_pence, v.status, v.version, p.created_at, v.changed_at, v.changed_by_role
+                   v.estimated_value_pence, v.status, v.version, p.created_at, v.changed_at AS updated_at, v.changed_by_role
             FROM property_item_versions v JOIN property_items p ON p.id = v.item_id
             WHERE v.item_id = \(itemID) ORDER BY v.version
             """).map { row in
                 var item = try record(row)
-                item.updatedAt = try row.decode("changed_at")
                 item.changedByRole = try row.decode("changed_by_role")
                 return item
             }

@@ -17,13 +17,15 @@ enum CaseRoutes {
             let page = try await services.cases.list(principal, status: try query.oneOf("status", CaseStatus.self),
                                                      updatedSince: try query.timestamp("updated_since"),
                                                      cursor: try query.keysetCursor(), limit: try query.limit())
-            return .caseJSON(page)
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
+                                body: .bytes(page.jsonBytes))
         }
 
         router.get("/v1/cases/{id}") { context in
             let principal = try context.requirePrincipal()
             let view = try await services.cases.get(principal, caseID: context.optionalUUIDParameter("id"), origin: context.origin)
-            return .caseJSON(view, etag: view.etag)
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "no-store", "ETag": view.etag],
+                                body: .bytes(view.jsonBytes))
         }
 
         router.patch("/v1/cases/{id}") { context in

@@ -47,6 +47,9 @@ enum TimelineRoutes {
             delayDetail = reason.string("detail", required: false, maxLength: 2000)
         }
         let occurredAt = body.date("occurred_at", required: false)
+        if let occurredAt, occurredAt > Date().addingTimeInterval(TimelineService.futureTolerance) {
+            body.fail("occurred_at", "must not be in the future")
+        }
         let note = body.string("internal_note", required: false, maxLength: 10_000)
         // `case_closed` is the closing event: it closes the case.
         if event == .caseClosed {

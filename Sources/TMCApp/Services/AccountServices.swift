@@ -19,7 +19,7 @@ public struct AccountServices: Sendable {
         let config = deps.configuration
         let audit = AuditLog()
         let rateLimiter = RateLimiter(database: db)
-        let lockout = LoginLockout(threshold: config.loginLockoutThreshold, window: config.loginLockoutWindow,
+        let lockout = LoginLockout(database: db, threshold: config.loginLockoutThreshold, window: config.loginLockoutWindow,
                                    duration: config.loginLockoutDuration)
         let invitations = InvitationService()
         let sessions = SessionService(database: db, configuration: config, rateLimiter: rateLimiter, lockout: lockout,

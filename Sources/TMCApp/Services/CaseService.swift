@@ -16,36 +16,43 @@ public struct CaseService: Sendable {
     /// `POST /v1/cases`: the case, its victims (linked or invited), their agreed-contact clock.
     public func create(_ principal: Principal, _ input: NewCaseInput, origin: RequestOrigin) async throws -> CreatedCaseView {
         try CasePolicy.require(principal, CasePolicy.recorders)
-        let forceID = try CasePolicy.force(of: principal)
         return try await database.transaction { db in
-            // The officer in charge: as given, or the officer creating the case.
-            var officerID = input.officerID
-            if let given = officerID {
-                guard try await CaseRepository.isActiveOfficer(db, userID: given, forceID: forceID) else {
-                    throw Problem.validation(field: "officer_id", "must be an active officer or supervisor of your force")
-                }
-            } else if principal.role == .officer {
-                officerID = principal.userID
-            }
-            let resolved = try await victims.resolve(db, input.victims)
-            let now = Date()
-            let everyDays = input.victims.map { $0.updateEveryDays ?? ClockRule.defaultUpdateEveryDays }.min() ?? ClockRule.defaultUpdateEveryDays
-            let nextUpdateDue = WorkingDayCalendar.deadline(calendarDays: everyDays, after: now)
-            guard let caseID = try await CaseRepository.insert(db, NewCase(
-                forceID: forceID, crimeReference: input.crimeReference, offenceCategory: input.offenceCategory,
-                offenceDescription: input.offenceDescription, summary: input.summary, occurredAt: input.occurredAt,
-                officerID: officerID, createdBy: principal.userID, nextUpdateDue: nextUpdateDue)) else {
-                throw Problem.conflict("Your force already has a case with crime reference \(input.crimeReference).")
-            }
-            let invitations = try await victims.link(db, resolved, caseID: caseID, forceID: forceID,
-                                                     crimeReference: input.crimeReference, createdBy: principal.userID)
-            try await ClockRepository.start(db, NewClock(forceID: forceID, caseID: caseID, rule: .agreedContact,
-                                                         startedAt: now, deadline: nextUpdateDue))
-            try await audit.change(db, principal, caseID: caseID, forceID: forceID, action: "case.created", resourceType: "case",
-                                   resourceID: caseID, origin: origin, details: ["crime_reference": input.crimeReference])
-            let view = try await staffView(db, caseID: caseID, forceID: forceID)
-            return CreatedCaseView(case: view, invitations: invitations)
+            try await create(db, principal, input, origin: origin)
         }
+    }
+
+    /// As `create`, inside the caller's transaction: triage of an online report records the
+    /// case together with the report's other changes.
+    func create(_ db: any PostgresQueryable, _ principal: Principal, _ input: NewCaseInput, origin: RequestOrigin) async throws -> CreatedCaseView {
+        try CasePolicy.require(principal, CasePolicy.recorders)
+        let forceID = try CasePolicy.force(of: principal)
+        // The officer in charge: as given, or the officer creating the case.
+        var officerID = input.officerID
+        if let given = officerID {
+            guard try await CaseRepository.isActiveOfficer(db, userID: given, forceID: forceID) else {
+                throw Problem.validation(field: "officer_id", "must be an active officer or supervisor of your force")
+            }
+        } else if principal.role == .officer {
+            officerID = principal.userID
+        }
+        let resolved = try await victims.resolve(db, input.victims)
+        let now = Date()
+        let everyDays = input.victims.map { $0.updateEveryDays ?? ClockRule.defaultUpdateEveryDays }.min() ?? ClockRule.defaultUpdateEveryDays
+        let nextUpdateDue = WorkingDayCalendar.deadline(calendarDays: everyDays, after: now)
+        guard let caseID = try await CaseRepository.insert(db, NewCase(
+            forceID: forceID, crimeReference: input.crimeReference, offenceCategory: input.offenceCategory,
+            offenceDescription: input.offenceDescription, summary: input.summary, occurredAt: input.occurredAt,
+            officerID: officerID, createdBy: principal.userID, nextUpdateDue: nextUpdateDue)) else {
+            throw Problem.conflict("Your force already has a case with crime reference \(input.crimeReference).")
+        }
+        let invitations = try await victims.link(db, resolved, caseID: caseID, forceID: forceID,
+                                                 crimeReference: input.crimeReference, createdBy: principal.userID)
+        try await ClockRepository.start(db, NewClock(forceID: forceID, caseID: caseID, rule: .agreedContact,
+                                                     startedAt: now, deadline: nextUpdateDue))
+        try await audit.change(db, principal, caseID: caseID, forceID: forceID, action: "case.created", resourceType: "case",
+                               resourceID: caseID, origin: origin, details: ["crime_reference": input.crimeReference])
+        let view = try await staffView(db, caseID: caseID, forceID: forceID)
+        return CreatedCaseView(case: view, invitations: invitations)
     }
 
     /// `GET /v1/cases`: a victim's own cases in every force, or the caller's force's cases.
@@ -69,7 +76,8 @@ public struct CaseService: Sendable {
         try CasePolicy.require(principal, CasePolicy.readers)
         let id = try CasePolicy.caseID(caseID)
         if principal.role == .victim {
-            guard let (record, me) = try await CaseRepository.findForVictim(database, id: id, victimID: principal.userID) else {
+            guard let (record, me) = try await CaseRepository.findForVictim(database, id: id, victimID: principal.userID,
+                                                                                    me: principal.user) else {
                 throw Problem.notFound("No such case.")
             }
             return CaseView(victim: record, me: me)

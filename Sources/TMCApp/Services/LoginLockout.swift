@@ -8,8 +8,11 @@ public struct LoginLockout: Sendable {
     public var threshold: Int
     public var window: Duration
     public var duration: Duration
+    /// For housekeeping only, never a caller's transaction (a failed statement would abort it).
+    let database: PostgresPool
 
-    public init(threshold: Int, window: Duration, duration: Duration) {
+    public init(database: PostgresPool, threshold: Int, window: Duration, duration: Duration) {
+        self.database = database
         self.threshold = threshold
         self.window = window
         self.duration = duration
@@ -32,7 +35,7 @@ public struct LoginLockout: Sendable {
         let locked = try await LoginAttemptRepository.recordFailure(db, email: email, threshold: threshold, window: window,
                                                                     lockDuration: duration)
         if Int.random(in: 0..<64) == 0 {
-            try? await LoginAttemptRepository.deleteStale(db, olderThan: max(window, duration) + .seconds(60))
+            try? await LoginAttemptRepository.deleteStale(database, olderThan: max(window, duration) + .seconds(60))
         }
         return locked
     }

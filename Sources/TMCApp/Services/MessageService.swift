@@ -17,6 +17,9 @@ public struct MessageService: Sendable {
     public static let readers: Set<Role> = [.victim, .officer, .supervisor, .integration]
     /// Who posts messages and keeps read markers: people, not systems.
     public static let writers: Set<Role> = [.victim, .officer, .supervisor]
+    /// The creating `POST` routes of this area, for `Idempotency-Key` (a ticket is not one:
+    /// every call must issue a new single-use ticket).
+    public static let creatingRoutes: Set<String> = ["/v1/cases/{id}/messages"]
     /// Longest body, in Unicode code points after trimming.
     public static let maxBodyLength = 10_000
 

@@ -44,7 +44,7 @@ public struct PropertyService: Sendable {
             try await CaseRepository.touch(db, id: access.caseID)
             try await audit.change(db, principal, caseID: access.caseID, forceID: access.forceID, action: "case.property.created",
                                    resourceType: "case.property", resourceID: item.id, origin: origin)
-            // Change feed (issue 6): a "property added" event for the force goes here.
+            try await EventRepository.append(db, CaseChangeEvents.propertyAdded(item, forceID: access.forceID, by: principal.role))
             return PropertyItemView(item)
         }
     }

@@ -43,7 +43,7 @@ public struct ReviewService: Sendable {
             try await CaseRepository.touch(db, id: access.caseID)
             try await audit.change(db, principal, caseID: access.caseID, forceID: access.forceID, action: "case.review_request.created",
                                    resourceType: "case.review_request", resourceID: request.id, origin: origin)
-            // Change feed (issue 6): a "review request" event for the force goes here.
+            try await EventRepository.append(db, CaseChangeEvents.reviewRequested(request, forceID: access.forceID))
             return ReviewRequestView(request, clocks: try await ClockRepository.forReview(db, reviewRequestID: request.id))
         }
     }

@@ -39,7 +39,8 @@ public struct SessionService: Sendable {
     func issueToken(_ db: any PostgresQueryable, for user: User) async throws -> (token: String, id: UUID, expiresAt: Date) {
         let token = SecretGenerator.token(prefix: "tmc_")
         let stored = try await TokenRepository.insert(db, token: token, userID: user.id, lifetime: lifetime(for: user.role))
-        if Int.random(in: 0..<256) == 0 { try? await TokenRepository.deleteLongExpired(db) }
+        // Housekeeping on the pool, never on `db`: a failed statement would abort its transaction.
+        if Int.random(in: 0..<256) == 0 { try? await TokenRepository.deleteLongExpired(database) }
         return (token, stored.id, stored.expiresAt)
     }
 
@@ -57,7 +58,7 @@ public struct SessionService: Sendable {
             throw LoginLockout.locked(seconds)
         }
         guard let user, candidate.passwordMatches == true, user.status == .active else {
-            let reason = user == nil ? "unknown_email" : user?.status == .active ? "wrong_password" : "account_\(user!.status.rawValue)"
+            let reason = user.map { $0.status == .active ? "wrong_password" : "account_\($0.status.rawValue)" } ?? "unknown_email"
             let lockedNow = try await lockout.recordFailure(database, email: email)
             var details = ["reason": reason]
             if lockedNow != nil { details["locked"] = "true" }

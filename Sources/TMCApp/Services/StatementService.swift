@@ -21,7 +21,7 @@ public struct StatementService: Sendable {
             try await audit.change(db, principal, caseID: access.caseID, forceID: access.forceID, action: "case.statement.created",
                                    resourceType: "case.statement", resourceID: access.caseID, origin: origin,
                                    details: ["version": String(statement.version)])
-            // Change feed (issue 6): a "statement" event for the force goes here.
+            try await EventRepository.append(db, CaseChangeEvents.statementAdded(statement, caseID: access.caseID, forceID: access.forceID))
             return StatementView(statement)
         }
     }

@@ -14,7 +14,10 @@ final class CaseRoutesTests: XCTestCase {
             "victims": [["email": "VAL@example.com", "name": "Val", "enhanced": true, "update_every_days": 14],
                         ["email": "newbie@example.com", "name": "New Person", "phone": "+447700900123", "enhanced": false]],
         ]
-        let r = try await f.client.post("/v1/cases", token: f.officerA.token, json: body, headers: [("Idempotency-Key", "create-1")])
+        // The exact same bytes both times (a dictionary's key order is not stable across encodings).
+        let bytes = Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+        let headers = [("Content-Type", "application/json"), ("Idempotency-Key", "create-1")]
+        let r = try await f.client.send("POST", "/v1/cases", token: f.officerA.token, headers: headers, body: bytes)
         XCTAssertEqual(r.status, 201, r.text)
         let c = r.json["case"] as? [String: Any] ?? [:]
         let id = c["id"] as? String ?? ""
@@ -37,7 +40,7 @@ final class CaseRoutesTests: XCTestCase {
         XCTAssertEqual(kinds, ["case_update", "invitation"])
 
         // The same key and body: the same case, nothing new.
-        let again = try await f.client.post("/v1/cases", token: f.officerA.token, json: body, headers: [("Idempotency-Key", "create-1")])
+        let again = try await f.client.send("POST", "/v1/cases", token: f.officerA.token, headers: headers, body: bytes)
         XCTAssertEqual(again.status, 201)
         XCTAssertEqual((again.json["case"] as? [String: Any])?["id"] as? String, id)
         let count = try await f.db.queryFirst("SELECT count(*) AS n FROM cases")?.decode("n", as: Int.self)

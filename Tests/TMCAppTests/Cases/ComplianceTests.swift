@@ -33,19 +33,26 @@ final class ComplianceTests: XCTestCase {
     func testCountsOverAFixedDataSet() async throws {
         let f = try await CasesFixture.make()
         defer { Task { await f.stop() } }
-        let caseID = UUID()
         let otherForceCase = UUID()
         try await f.db.execute("""
             INSERT INTO cases (id, force_id, crime_reference, offence_category, summary)
-            VALUES (\(caseID), \(f.forceA.id), 'FIX-1', 'robbery', 's'), (\(otherForceCase), \(f.forceB.id), 'FIX-2', 'robbery', 's')
+            VALUES (\(otherForceCase), \(f.forceB.id), 'OTHER-1', 'robbery', 's')
             """)
         // "Now" is Friday 12 June 2026, 10:00 BST; due soon = by Monday 15 June 23:59:59 BST.
         let now = utc("2026-06-12T09:00:00Z")
         let deadline = utc("2026-06-10T22:59:59Z")
+        // One case per clock: a case has at most one open agreed-contact clock.
         func clock(deadline: Date, met: Date? = nil, force: UUID? = nil, caseID c: UUID? = nil) async throws {
+            let onCase = c ?? UUID()
+            if c == nil {
+                try await f.db.execute("""
+                    INSERT INTO cases (id, force_id, crime_reference, offence_category, summary)
+                    VALUES (\(onCase), \(f.forceA.id), \("FIX-" + onCase.uuidString), 'robbery', 's')
+                    """)
+            }
             try await f.db.execute("""
                 INSERT INTO case_clocks (force_id, case_id, rule, review_request_id, update_id, started_at, deadline, met_at, on_time)
-                VALUES (\(force ?? f.forceA.id), \(c ?? caseID), 'agreed_contact', NULL, NULL, \(deadline.addingTimeInterval(-86_400 * 7)),
+                VALUES (\(force ?? f.forceA.id), \(onCase), 'agreed_contact', NULL, NULL, \(deadline.addingTimeInterval(-86_400 * 7)),
                         \(deadline), \(met), \(met.map { ClockState.isOnTime(metAt: $0, deadline: deadline) }))
                 """)
         }
@@ -61,7 +68,7 @@ final class ComplianceTests: XCTestCase {
         XCTAssertEqual(counts, ComplianceCounts(onTime: 2, late: 1, overdue: 1, dueSoon: 2, dueSoonHorizon: utc("2026-06-15T22:59:59Z")))
         let items = try await ClockRepository.dueItems(f.db, forceID: f.forceA.id, horizon: counts.dueSoonHorizon, after: nil, limit: 10)
         XCTAssertEqual(items.map(\.clock.deadline), [deadline, utc("2026-06-12T22:59:59Z"), utc("2026-06-15T22:59:59Z")])
-        XCTAssertEqual(items.map(\.crimeReference), ["FIX-1", "FIX-1", "FIX-1"])
+        XCTAssertTrue(items.allSatisfy { $0.crimeReference.hasPrefix("FIX-") })
         let page = try await ClockRepository.dueItems(f.db, forceID: f.forceA.id, horizon: counts.dueSoonHorizon,
                                                       after: KeysetCursor(at: items[0].clock.deadline, id: items[0].clock.id), limit: 1)
         XCTAssertEqual(page.map(\.clock.id), [items[1].clock.id, items[2].clock.id], "limit + 1 rows, after the cursor")

@@ -75,6 +75,17 @@ final class MessageRoutesTests: XCTestCase {
         assertEqual(try await f.auditCount(caseID, action: "case.message.created"), 3)
     }
 
+    func testARetriedPostWithTheSameIdempotencyKeySendsOnce() async throws {
+        let path = "/v1/cases/\(soloCaseID)/messages"
+        let first = try await f.client.post(path, token: f.victim1.token, json: ["body": "Sent twice?"], headers: [("Idempotency-Key", "m-1")])
+        let again = try await f.client.post(path, token: f.victim1.token, json: ["body": "Sent twice?"], headers: [("Idempotency-Key", "m-1")])
+        XCTAssertEqual(first.status, 201)
+        XCTAssertEqual(again.status, 201)
+        XCTAssertEqual(again.json["id"] as? String, first.json["id"] as? String)
+        XCTAssertEqual(again.header("Idempotent-Replayed"), "true")
+        assertEqual(try await f.client.get(path, token: f.victim1.token).items.count, 1)
+    }
+
     func testValidationAndRefusals() async throws {
         let path = "/v1/cases/\(caseID)/messages"
         assertEqual(try await f.client.post(path, json: ["body": "x"]).status, 401)
@@ -232,9 +243,19 @@ final class MessageRoutesTests: XCTestCase {
         XCTAssertTrue(try plain!.decode("body", as: String.self).contains("Court date set."))
         XCTAssertTrue(try plain!.decode("subject", as: String.self).hasPrefix("New message about your case KT/"))
 
-        // The change feed sees victims' messages only.
-        let feed = try await f.db.query("SELECT in_change_feed FROM events WHERE type = 'message.created' ORDER BY id")
+        // `message.created` for /v1/events for every message; the change feed gets victims' messages only.
+        let live = try await f.db.query("SELECT in_change_feed FROM events WHERE type = 'message.created' ORDER BY id")
             .map { try $0.decode("in_change_feed", as: Bool.self) }
-        XCTAssertEqual(feed, [true, false, false, false])
+        XCTAssertEqual(live, [false, false, false, false])
+        var feed: [[String: Any]] = []
+        for _ in 0..<50 {
+            let r = try await f.client.get("/v1/forces/kent/changes", token: f.integrationA.token)
+            XCTAssertEqual(r.status, 200, r.text)
+            feed = r.items.filter { ($0["type"] as? String)?.hasPrefix("message") == true }
+            if !feed.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        XCTAssertEqual(feed.map { $0["type"] as? String }, ["message_from_victim"])
+        XCTAssertEqual((feed.first?["data"] as? [String: Any])?["body"] as? String, "Any news?")
     }
 }

@@ -33,6 +33,7 @@ struct CasesFixture {
     var victim2: Person!
     var victim3: Person!
 
+    /// `configure` may change the server's configuration (small limits) before it starts.
     static func make(_ configure: (inout AppConfiguration) -> Void = { _ in }) async throws -> CasesFixture {
         let server = try await TestServer.start(configure)
         var f = CasesFixture(server: server)
