@@ -72,9 +72,15 @@ public final class Application: Sendable {
         ReportRoutes.register(in: &router, reports)
         ForceStatsRoutes.register(in: &router, reports)
         IntegrationRoutes.register(in: &router, reports)
+        // Messages and live events (issue 5).
+        MessageRoutes.register(in: &router, MessageService(database: deps.database, events: deps.events, audit: accounts.audit))
+        EventRoutes.register(in: &router, EventStreamService(database: deps.database, authentication: accounts.authentication,
+                                                             retention: deps.configuration.eventsRetention),
+                             hub: deps.events)
         let middleware: [any Middleware] = [
             AuthenticationMiddleware(service: accounts.authentication),
-            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes).union(ReportServices.creatingRoutes)),
+            IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes).union(ReportServices.creatingRoutes)
+                                                                            .union(MessageService.creatingRoutes)),
         ]
         return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
@@ -95,12 +101,22 @@ public final class Application: Sendable {
         try await dependencies.migrator.migrate()
     }
 
-    public func start() throws {
-        try server.start()
+    /// Starts the event hub (LISTEN/NOTIFY fan-out for `/v1/events`), then serves.
+    public func start() async throws {
+        await dependencies.events.start()
+        do {
+            try server.start()
+        } catch {
+            await dependencies.events.stop()
+            throw error
+        }
         dependencies.logger.info("listening", ["host": dependencies.configuration.http.host, "port": String(server.localPort)])
     }
 
+    /// Ends every `/v1/events` stream first (each finishes its chunked body cleanly), then
+    /// drains the HTTP server, then closes the pool.
     public func shutdown() async {
+        await dependencies.events.stop()
         await server.shutdown()
         await dependencies.database.shutdown()
         dependencies.logger.sink.flush()

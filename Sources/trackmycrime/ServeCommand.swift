@@ -7,7 +7,7 @@ enum ServeCommand {
         let app = try Application(configuration: configuration)
         let applied = try await app.migrate()
         if !applied.isEmpty { app.dependencies.logger.info("migrated", ["applied": applied.map(String.init).joined(separator: ",")]) }
-        try app.start()
+        try await app.start()
         let signal = await waitForTerminationSignal()
         app.dependencies.logger.info("shutting down", ["signal": signal])
         await app.shutdown()

@@ -115,6 +115,33 @@ final class EventHubTests: XCTestCase {
         await hub.stop()
     }
 
+    func testASubscriberThatFallsTooFarBehindIsEndedAndOthersStillReceive() async throws {
+        let hub = EventHub(pool: pool, databaseURL: db.url, logger: Logger(sink: TestServer.logSink), bufferLimit: 3)
+        await hub.start()
+        let staff = principal(.officer, force: forceID)
+        let ended = EndRecorder()
+        let (_, stalled) = hub.subscribe(staff) { ended.record($0) }
+        let (_, reader) = hub.subscribe(principal(.supervisor, force: forceID)) { _ in }
+        var received = 0
+        let consume = Task {
+            for await item in reader { if case .event = item { received += 1; if received == 5 { return received } } }
+            return received
+        }
+        // One at a time, so that each arrives in its own batch and the reader keeps up.
+        for i in 0..<5 {
+            try await EventRepository.append(pool, NewEvent(type: "e\(i)", forceID: forceID))
+            hub.nudge()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let count = await consume.value
+        XCTAssertEqual(count, 5)
+        XCTAssertEqual(ended.reasons, [.tooSlow])
+        var buffered = 0
+        for await _ in stalled { buffered += 1 }
+        XCTAssertLessThan(buffered, 5, "what was buffered is still readable, then the stream ends")
+        await hub.stop()
+    }
+
     private func first(_ stream: AsyncStream<EventHub.Item>, within: Duration) async throws -> EventHub.Item? {
         await withTaskGroup(of: EventHub.Item?.self) { group in
             group.addTask {

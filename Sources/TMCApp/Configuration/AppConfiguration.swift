@@ -20,6 +20,11 @@ public struct AppConfiguration: Sendable {
     public var migrationsDirectory: URL?
     public var openAPIPath: URL?
     public var logRequests = true
+    /// `/v1/events`: heartbeat comment interval, events a stream may fall behind before it is
+    /// dropped (it resumes with Last-Event-ID), and how long events stay resumable.
+    public var eventsHeartbeatInterval: Duration = .seconds(15)
+    public var eventsBufferLimit = 1000
+    public var eventsRetention: Duration = .seconds(24 * 3600)
 
     public init() {}
 
@@ -50,6 +55,9 @@ public struct AppConfiguration: Sendable {
         ("MIGRATIONS_DIR", "folder of NNNN_name.sql files (default: ./migrations, found next to the build)"),
         ("OPENAPI_PATH", "the served openapi.yaml (default: ./openapi.yaml, found next to the build)"),
         ("LOG_REQUESTS", "one JSON line per request on stdout: true or false (default true)"),
+        ("EVENTS_HEARTBEAT_MS", "/v1/events heartbeat comment interval (default 15000)"),
+        ("EVENTS_BUFFER_EVENTS", "events a /v1/events stream may fall behind before it is dropped (default 1000)"),
+        ("EVENTS_RETENTION_SECONDS", "how long events stay resumable with Last-Event-ID (default 86400 = 24 h)"),
     ]
 
     public struct Error: Swift.Error, CustomStringConvertible {
@@ -116,6 +124,9 @@ public struct AppConfiguration: Sendable {
             default: problems.append("LOG_REQUESTS=\(raw): must be true or false")
             }
         }
+        millis("EVENTS_HEARTBEAT_MS") { c.eventsHeartbeatInterval = $0 }
+        int("EVENTS_BUFFER_EVENTS", 1...1_000_000) { c.eventsBufferLimit = $0 }
+        seconds("EVENTS_RETENTION_SECONDS") { c.eventsRetention = $0 }
         if !problems.isEmpty { throw Error(problems: problems) }
         return c
     }

@@ -28,8 +28,52 @@ public final class EventHub: Sendable {
 
     private struct State {
         var subscribers: [UUID: Subscriber] = [:]
-        var highWater: Int64 = 0
+        /// Subscriptions by user (events name their recipients) and, for staff and integration
+        /// keys, by force (staff-visible events): delivery looks at the few subscribers an event
+        /// can concern, not at every open stream.
+        var byUser: [UUID: Set<UUID>] = [:]
+        var byForce: [UUID: Set<UUID>] = [:]
+        /// The highest seq handed out; nil until read from the database.
+        var highWater: Int64?
         var stopped = false
+
+        mutating func insert(_ id: UUID, _ sub: Subscriber) {
+            subscribers[id] = sub
+            byUser[sub.principal.userID, default: []].insert(id)
+            if let force = EventHub.staffForce(sub.principal) { byForce[force, default: []].insert(id) }
+        }
+
+        mutating func remove(_ id: UUID) -> Subscriber? {
+            guard let sub = subscribers.removeValue(forKey: id) else { return nil }
+            byUser[sub.principal.userID]?.remove(id)
+            if byUser[sub.principal.userID]?.isEmpty == true { byUser[sub.principal.userID] = nil }
+            if let force = EventHub.staffForce(sub.principal) {
+                byForce[force]?.remove(id)
+                if byForce[force]?.isEmpty == true { byForce[force] = nil }
+            }
+            return sub
+        }
+
+        mutating func removeAll() -> [Subscriber] {
+            defer { subscribers.removeAll(); byUser.removeAll(); byForce.removeAll() }
+            return Array(subscribers.values)
+        }
+
+        /// The subscriptions that may receive `event` (checked again with `isVisible`).
+        func candidates(for event: SequencedEvent) -> [(UUID, Subscriber)] {
+            var ids = Set<UUID>()
+            for user in event.recipientIDs { if let s = byUser[user] { ids.formUnion(s) } }
+            if event.staffVisible, let force = event.forceID, let s = byForce[force] { ids.formUnion(s) }
+            return ids.compactMap { id in subscribers[id].map { (id, $0) } }
+        }
+    }
+
+    /// The force whose staff-visible events `principal` receives, if any.
+    static func staffForce(_ principal: Principal) -> UUID? {
+        switch principal.role {
+        case .officer, .supervisor, .integration: return principal.forceID
+        case .victim, .admin, .sysadmin: return nil
+        }
     }
 
     private let pool: PostgresPool
@@ -58,10 +102,13 @@ public final class EventHub: Sendable {
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
-    /// Starts listening, sequencing and dispatching.
+    /// Starts listening, sequencing and dispatching. Events sequenced before this returns are
+    /// not delivered live (streams resuming with Last-Event-ID read them from the log). When
+    /// the database cannot be read yet, the dispatcher finds its starting point later.
     public func start() async {
-        let start = (try? await EventRepository.highestSeq(pool)) ?? 0
-        state.withLock { $0.highWater = start }
+        if let start = try? await EventRepository.highestSeq(pool) {
+            state.withLock { if $0.highWater == nil { $0.highWater = start } }
+        }
         listener.start()
         let listen = Task { [self] in
             for await event in listener.events() {
@@ -90,8 +137,8 @@ public final class EventHub: Sendable {
     /// Ends every subscription and stops the loops.
     public func stop() async {
         let (subs, running) = state.withLock { s -> ([Subscriber], Bool) in
-            defer { s.subscribers.removeAll(); s.stopped = true }
-            return (Array(s.subscribers.values), !s.stopped)
+            defer { s.stopped = true }
+            return (s.removeAll(), !s.stopped)
         }
         for sub in subs {
             sub.ended(.shutdown)
@@ -114,7 +161,7 @@ public final class EventHub: Sendable {
         let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(bufferLimit))
         let stopped = state.withLock { s -> Bool in
             if s.stopped { return true }
-            s.subscribers[id] = Subscriber(principal: principal, continuation: continuation, ended: ended)
+            s.insert(id, Subscriber(principal: principal, continuation: continuation, ended: ended))
             return false
         }
         if stopped {
@@ -125,11 +172,12 @@ public final class EventHub: Sendable {
     }
 
     public func unsubscribe(_ id: UUID) {
-        let sub = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        let sub = state.withLock { $0.remove(id) }
         sub?.continuation.finish()
     }
 
-    /// Wakes the sequencer at once (after a local write) instead of waiting for NOTIFY.
+    /// Wakes the sequencer at once. Call it after committing events written without a NOTIFY
+    /// (the message post); otherwise it only saves the NOTIFY's round trip.
     public func nudge() { wakeSequencer.signal() }
 
     // MARK: - Loops
@@ -140,7 +188,20 @@ public final class EventHub: Sendable {
             await wakeSequencer.wait(timeout: .milliseconds(500))
             if Task.isCancelled { break }
             do {
-                while let _ = try await EventRepository.sequencePending(pool) {}
+                // Number until nothing is left. When another instance holds the lock, try again
+                // shortly: rows committed after its snapshot (written here without a NOTIFY, see
+                // EventRepository.append) would otherwise wait for the next timeout.
+                var busyRetries = 0
+                loop: while true {
+                    switch try await EventRepository.sequence(pool) {
+                    case .numbered: busyRetries = 0
+                    case .idle: break loop
+                    case .busy:
+                        busyRetries += 1
+                        if busyRetries > 100 || Task.isCancelled { break loop }
+                        try? await Task.sleep(for: .milliseconds(5))
+                    }
+                }
                 if ContinuousClock.now - lastPrune > .seconds(60) {
                     lastPrune = .now
                     let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
@@ -159,7 +220,7 @@ public final class EventHub: Sendable {
             if Task.isCancelled { break }
             do {
                 while true {
-                    let from = state.withLock { $0.highWater }
+                    guard let from = try await startingPoint() else { break }
                     let events = try await EventRepository.after(pool, seq: from, limit: 1000)
                     if events.isEmpty { break }
                     deliver(events)
@@ -181,12 +242,22 @@ public final class EventHub: Sendable {
         }
     }
 
-    private func deliver(_ events: [SequencedEvent]) {
-        let subs = state.withLock { s -> [(UUID, Subscriber)] in
-            if let last = events.last { s.highWater = max(s.highWater, last.seq) }
-            return Array(s.subscribers)
+    /// The seq to fetch after: the high-water mark, read from the database the first time.
+    private func startingPoint() async throws -> Int64? {
+        if let known = state.withLock({ $0.highWater }) { return known }
+        let high = try await EventRepository.highestSeq(pool)
+        return state.withLock { s in
+            if s.highWater == nil { s.highWater = high }
+            return s.highWater
         }
-        for event in events {
+    }
+
+    private func deliver(_ events: [SequencedEvent]) {
+        let batches = state.withLock { s -> [(SequencedEvent, [(UUID, Subscriber)])] in
+            if let last = events.last { s.highWater = max(s.highWater ?? 0, last.seq) }
+            return events.map { ($0, s.candidates(for: $0)) }
+        }
+        for (event, subs) in batches {
             for (id, sub) in subs where event.isVisible(to: sub.principal) {
                 push(.event(event), to: sub, id: id)
             }
@@ -200,7 +271,7 @@ public final class EventHub: Sendable {
     }
 
     private func end(_ id: UUID, _ reason: EndReason) {
-        let sub = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        let sub = state.withLock { $0.remove(id) }
         guard let sub else { return }
         sub.ended(reason)
         sub.continuation.finish()
@@ -211,8 +282,9 @@ public final class EventHub: Sendable {
         let parts = payload.split(separator: ":", maxSplits: 1)
         guard parts.count == 2, let target = UUID(uuidString: String(parts[1])) else { return }
         let byUser = parts[0] == "user"
-        let victims = state.withLock { s in
-            s.subscribers.filter { byUser ? $0.value.principal.userID == target : $0.value.principal.credentialID == target }.map(\.key)
+        let victims = state.withLock { s -> [UUID] in
+            if byUser { return Array(s.byUser[target] ?? []) }
+            return s.subscribers.filter { $0.value.principal.credentialID == target }.map(\.key)
         }
         for id in victims { end(id, .revoked) }
     }

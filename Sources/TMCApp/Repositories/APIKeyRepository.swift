@@ -33,8 +33,10 @@ enum APIKeyRepository {
     static func revoke(_ db: any PostgresQueryable, forceID: UUID, id: UUID) async throws -> Bool? {
         let row = try await db.queryFirst("""
             WITH k AS (SELECT id, revoked_at FROM api_keys WHERE id = \(id) AND force_id = \(forceID) FOR UPDATE),
-                 r AS (UPDATE api_keys SET revoked_at = now() FROM k WHERE api_keys.id = k.id AND k.revoked_at IS NULL RETURNING api_keys.id)
-            SELECT (SELECT count(*) FROM r) > 0 AS revoked FROM k
+                 r AS (UPDATE api_keys SET revoked_at = now() FROM k WHERE api_keys.id = k.id AND k.revoked_at IS NULL RETURNING api_keys.id),
+                 -- ends the key's /v1/events streams on every instance (delivered at commit)
+                 n AS (SELECT pg_notify(\(EventHub.revocationsChannel), 'credential:' || id::text) FROM r)
+            SELECT (SELECT count(*) FROM r) > 0 AS revoked, (SELECT count(*) FROM n) AS announced FROM k
             """)
         return try row?.decode("revoked", as: Bool.self)
     }

@@ -14,19 +14,46 @@ struct ResolvedCredential: Sendable {
 enum CredentialRepository {
     static func resolve(_ db: any PostgresQueryable, bearer: String) async throws -> ResolvedCredential? {
         let row = try await db.queryFirst("""
-            SELECT 'token' AS kind, t.id AS credential_id, u.id, u.email, u.name, u.role, u.force_id, f.code AS force_code,
-                   u.phone, u.status, u.created_at, u.contact_channel, u.safe_contact, NULL::timestamptz AS last_used_at
-            FROM tokens t JOIN users u ON u.id = t.user_id
-            LEFT JOIN forces f ON f.id = u.force_id
-            WHERE t.token_hash = \(sha256: bearer) AND t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'
+            \(unsafeSQL: tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: tokenIsValid)
             UNION ALL
-            SELECT 'key', k.id, k.id, NULL, k.name, 'integration', k.force_id, f.code,
-                   NULL, 'active', k.created_at, 'none', false, k.last_used_at
-            FROM api_keys k JOIN forces f ON f.id = k.force_id
-            WHERE k.key_hash = \(sha256: bearer) AND k.revoked_at IS NULL
+            \(unsafeSQL: keySelect) WHERE k.key_hash = \(sha256: bearer) AND \(unsafeSQL: keyIsValid)
             LIMIT 1
             """)
-        guard let row else { return nil }
+        return try row.map(credential)
+    }
+
+    /// Redeems a single-use `/v1/events` ticket (issue 5): marks it used and resolves the
+    /// credential that asked for it, which must still be valid, in one statement. Nil when the
+    /// ticket is unknown, used, expired, or its credential no longer valid.
+    static func redeemEventTicket(_ db: any PostgresQueryable, ticket: String) async throws -> ResolvedCredential? {
+        let row = try await db.queryFirst("""
+            WITH ticket AS (
+              UPDATE event_tickets SET used_at = now()
+              WHERE ticket_hash = \(sha256: ticket) AND used_at IS NULL AND expires_at > now()
+              RETURNING credential_id)
+            \(unsafeSQL: tokenSelect) WHERE t.id = (SELECT credential_id FROM ticket) AND \(unsafeSQL: tokenIsValid)
+            UNION ALL
+            \(unsafeSQL: keySelect) WHERE k.id = (SELECT credential_id FROM ticket) AND \(unsafeSQL: keyIsValid)
+            LIMIT 1
+            """)
+        return try row.map(credential)
+    }
+
+    private static let tokenSelect = """
+        SELECT 'token' AS kind, t.id AS credential_id, u.id, u.email, u.name, u.role, u.force_id, f.code AS force_code,
+               u.phone, u.status, u.created_at, u.contact_channel, u.safe_contact, NULL::timestamptz AS last_used_at
+        FROM tokens t JOIN users u ON u.id = t.user_id
+        LEFT JOIN forces f ON f.id = u.force_id
+        """
+    private static let tokenIsValid = "t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'"
+    private static let keySelect = """
+        SELECT 'key', k.id, k.id, NULL, k.name, 'integration', k.force_id, f.code,
+               NULL, 'active', k.created_at, 'none', false, k.last_used_at
+        FROM api_keys k JOIN forces f ON f.id = k.force_id
+        """
+    private static let keyIsValid = "k.revoked_at IS NULL"
+
+    private static func credential(_ row: PostgresRow) throws -> ResolvedCredential {
         let credentialID = try row.decode("credential_id", as: UUID.self)
         let name = try row.decode("name", as: String.self)
         let forceID = try row.decode("force_id", as: UUID?.self)

@@ -8,7 +8,10 @@ public enum EventRepository {
     /// The NOTIFY channel that tells every instance that new sequence numbers are visible.
     public static let sequencedChannel = "tmc_events_sequenced"
 
-    /// Appends an event inside the caller's transaction; it gets its `seq` after commit.
+    /// Appends an event inside the caller's transaction; it gets its `seq` after commit. The
+    /// NOTIFY on `newEventsChannel` wakes a sequencer on some instance. A NOTIFY serialises
+    /// commits (PostgreSQL holds its queue lock through the commit's WAL flush), so hot paths
+    /// (message posts) write their event without one and call `EventHub.nudge()` after commit.
     public static func append(_ db: any PostgresQueryable, _ event: NewEvent) async throws {
         try await db.execute("""
             WITH e AS (
@@ -20,13 +23,29 @@ public enum EventRepository {
             """)
     }
 
+    /// What one sequencer pass did.
+    public enum SequencingResult: Sendable, Equatable {
+        /// Another instance holds the sequencer lock.
+        case busy
+        /// Nothing was waiting.
+        case idle
+        /// Rows were numbered up to this seq.
+        case numbered(Int64)
+    }
+
     /// Numbers committed, unnumbered rows, if no other sequencer is at work; returns the
     /// highest seq assigned (nil when nothing was done). The advisory lock is held to commit, so
     /// each batch becomes visible before the next one is numbered.
     public static func sequencePending(_ pool: PostgresPool, batch: Int = 5000) async throws -> Int64? {
+        if case .numbered(let high) = try await sequence(pool, batch: batch) { return high }
+        return nil
+    }
+
+    /// As `sequencePending`, telling a lock held elsewhere apart from an empty queue.
+    public static func sequence(_ pool: PostgresPool, batch: Int = 5000) async throws -> SequencingResult {
         try await pool.transaction { db in
             guard let locked = try await db.queryFirst("SELECT pg_try_advisory_xact_lock(\(Self.sequencerLockKey)) AS locked"),
-                  try locked.decode("locked", as: Bool.self) else { return nil }
+                  try locked.decode("locked", as: Bool.self) else { return .busy }
             let row = try await db.queryFirst("""
                 WITH todo AS (
                   SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT \(batch) FOR UPDATE),
@@ -34,9 +53,9 @@ public enum EventRepository {
                   UPDATE events e SET seq = nextval('events_seq') FROM todo WHERE e.id = todo.id RETURNING e.seq)
                 SELECT max(seq) AS high FROM numbered
                 """)
-            guard let high = try row?.decode("high", as: Int64?.self) else { return nil }
+            guard let high = try row?.decode("high", as: Int64?.self) else { return .idle }
             try await db.execute("SELECT pg_notify(\(sequencedChannel), \(String(high)))")
-            return high
+            return .numbered(high)
         }
     }
 

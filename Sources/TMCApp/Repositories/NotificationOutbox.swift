@@ -24,18 +24,13 @@ public enum NotificationOutbox {
     @discardableResult
     public static func enqueue(_ db: any PostgresQueryable, forceID: UUID, userID: UUID, caseID: UUID?,
                                kind: NotificationKind, subject: String, body: String) async throws -> Bool {
+        // The rules live in the SQL function `enqueue_notification` (migration 0007), so that a
+        // larger statement (a message post) can queue a notification in the same round trip.
         let row = try await db.queryFirst("""
-            INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
-            SELECT \(forceID), u.id, \(caseID), \(kind.rawValue), ch.channel,
-                   CASE ch.channel WHEN 'sms' THEN u.phone ELSE u.email END,
-                   CASE WHEN u.safe_contact THEN \(safeSubject) ELSE \(subject) END,
-                   CASE WHEN u.safe_contact THEN \(safeBody) ELSE \(body) END
-            FROM users u
-            CROSS JOIN LATERAL (SELECT CASE WHEN u.contact_channel = 'sms' AND coalesce(u.phone, '') = '' THEN 'email'
-                                            ELSE u.contact_channel END AS channel) ch
-            WHERE u.id = \(userID) AND ch.channel <> 'none'
-            RETURNING id
+            SELECT enqueue_notification(\(forceID), \(userID), \(caseID), \(kind.rawValue), \(subject), \(body),
+                                        \(safeSubject), \(safeBody)) AS id
             """)
-        return row != nil
+        guard let row else { return false }
+        return try row.decode("id", as: UUID?.self) != nil
     }
 }

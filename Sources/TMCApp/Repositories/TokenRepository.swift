@@ -14,15 +14,24 @@ enum TokenRepository {
         return (try row.decode("id", as: UUID.self), try row.decode("expires_at", as: Date.self))
     }
 
+    /// Revokes the token and announces it on `tmc_revocations` (delivered at commit), so that
+    /// every instance ends the `/v1/events` streams it opened at once.
     static func revoke(_ db: any PostgresQueryable, tokenID: UUID) async throws {
-        try await db.execute("UPDATE tokens SET revoked_at = now() WHERE id = \(tokenID) AND revoked_at IS NULL")
+        try await db.execute("""
+            WITH r AS (UPDATE tokens SET revoked_at = now() WHERE id = \(tokenID) AND revoked_at IS NULL RETURNING id)
+            SELECT pg_notify(\(EventHub.revocationsChannel), 'credential:' || id::text) FROM r
+            """)
     }
 
-    /// Revokes every live token of the user except `keep` (the caller's own, on password change).
+    /// Revokes every live token of the user except `keep` (the caller's own, on password change),
+    /// announcing each on `tmc_revocations` like `revoke`.
     static func revokeAll(_ db: any PostgresQueryable, userID: UUID, except keep: UUID? = nil) async throws {
         try await db.execute("""
-            UPDATE tokens SET revoked_at = now()
-            WHERE user_id = \(userID) AND revoked_at IS NULL AND (\(keep)::uuid IS NULL OR id <> \(keep))
+            WITH r AS (
+              UPDATE tokens SET revoked_at = now()
+              WHERE user_id = \(userID) AND revoked_at IS NULL AND (\(keep)::uuid IS NULL OR id <> \(keep))
+              RETURNING id)
+            SELECT pg_notify(\(EventHub.revocationsChannel), 'credential:' || id::text) FROM r
             """)
     }
 

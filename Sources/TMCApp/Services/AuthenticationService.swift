@@ -24,6 +24,13 @@ public struct AuthenticationService: Sendable {
         return resolved.principal
     }
 
+    /// The caller for a single-use `/v1/events` ticket (see `EventTicketService`), or nil when
+    /// the ticket is unknown, used, expired or its credential is no longer valid. Redeems it.
+    public func authenticate(eventTicket: String) async throws -> Principal? {
+        guard AuthenticationService.isPlausible(eventTicket) else { return nil }
+        return try await CredentialRepository.redeemEventTicket(database, ticket: eventTicket)?.principal
+    }
+
     /// 1–512 visible ASCII characters: tokens are `tmc_…`, keys `tmck_…`, but any sane string
     /// is looked up (tokens may be issued by other means, e.g. seeded for benchmarks).
     public static func isPlausible(_ credential: String) -> Bool {

@@ -20,6 +20,10 @@ enum CasePublication {
             nextUpdateDue = deadline
         }
         try await CaseRepository.applyPublication(db, id: caseID, nextUpdateDue: nextUpdateDue)
+        // Live events (issue 5): victims and the force's staff see the published update.
+        try await EventPublisher.caseUpdated(db, caseID: caseID, forceID: forceID, victimIDs: victims.map(\.userID),
+                                             data: ["change": "update_published", "update_id": update.id.lowercasedString],
+                                             resourceID: update.id.lowercasedString)
         for victim in victims {
             try await NotificationOutbox.enqueue(
                 db, forceID: forceID, userID: victim.userID, caseID: caseID, kind: .caseUpdate,

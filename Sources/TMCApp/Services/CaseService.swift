@@ -119,6 +119,9 @@ public struct CaseService: Sendable {
                 try await audit.change(db, principal, caseID: access.caseID, forceID: access.forceID, action: "case.updated",
                                        resourceType: "case", resourceID: access.caseID, origin: origin,
                                        details: ["changed": changed.joined(separator: ",")])
+                // A live event for the force's staff (issue 5).
+                try await EventPublisher.caseUpdated(db, caseID: access.caseID, forceID: access.forceID, victimIDs: [],
+                                                     data: ["change": "case_edited", "fields": changed.joined(separator: ",")])
             }
             return try await staffView(db, caseID: access.caseID, forceID: access.forceID)
         }

@@ -51,6 +51,11 @@ public struct TimelineService: Sendable {
             }
             if let publishedAt {
                 try await CasePublication.didPublish(db, caseID: access.caseID, forceID: access.forceID, update: update, at: publishedAt)
+            } else {
+                // Not yet visible to victims: a live event for the force's staff only (issue 5).
+                try await EventPublisher.caseUpdated(db, caseID: access.caseID, forceID: access.forceID, victimIDs: [],
+                                                     data: ["change": "update_recorded", "update_id": update.id.lowercasedString],
+                                                     resourceID: update.id.lowercasedString)
             }
             try await audit.change(db, principal, caseID: access.caseID, forceID: access.forceID, action: "case.update.created",
                                    resourceType: "case.update", resourceID: update.id, origin: origin,

@@ -28,7 +28,7 @@ final class TestServer: Sendable {
         configure(&configuration)
         let app = try Application(configuration: configuration, logger: Logger(sink: TestServer.logSink))
         _ = try await app.migrate()
-        try app.start()
+        try await app.start()
         return TestServer(app: app, databaseName: db.name, databaseURL: db.url)
     }
 

@@ -1,0 +1,226 @@
+import Foundation
+import TMCPostgres
+
+/// What the one statement of a post did.
+struct MessageInsertResult: Sendable {
+    /// False when the case does not exist or is not the sender's to see (`404`).
+    var caseVisible: Bool
+    /// Victims of the case that matched the requested thread (0: not a victim of the case;
+    /// more than 1: staff must say which).
+    var matchedVictims: Int
+    /// The message, when it was written.
+    var message: MessageRecord?
+}
+
+/// The notification a post queues (the recipient is chosen in SQL: the case's officer for a
+/// victim's message, the thread's victim for a staff message).
+struct MessageNotification: Sendable {
+    /// Followed by the case's crime reference.
+    var subjectPrefix: String
+    var body: String
+}
+
+/// SQL for messages, their counters and read markers (migration 0007). Ordering and unread
+/// counting are explained there.
+enum MessageRepository {
+    static let columns = """
+        m.id, m.case_id, m.force_id, m.victim_id, m.position, m.sender_id, m.sender_role, m.sender_name, m.body, m.created_at
+        """
+
+    static func record(_ row: PostgresRow) throws -> MessageRecord {
+        MessageRecord(
+            id: try row.decode("id"), caseID: try row.decode("case_id"), forceID: try row.decode("force_id"),
+            victimID: try row.decode("victim_id"), position: try row.decode("position"), senderID: try row.decode("sender_id"),
+            senderRole: try row.code("sender_role", as: Role.self), senderName: try row.decode("sender_name"),
+            body: try row.decode("body"), createdAt: try row.decode("created_at"))
+    }
+
+    /// Writes a message in one statement (one implicit transaction, one round trip): checks the
+    /// sender may see the case (the role was checked by the service), picks the
+    /// thread (`victimID`, or the case's only victim when nil), takes the next position of the
+    /// case under its counter row's lock, bumps the thread's counter, inserts the message, its
+    /// `message.created` event, its audit entry and its notification. Nothing is written when
+    /// the thread does not resolve to exactly one victim of the case. The event is written
+    /// without a NOTIFY (it would serialise every post's commit): the caller nudges its hub.
+    static func insert(_ db: any PostgresQueryable, id: UUID, caseID: UUID, victimID: UUID?, sender: Principal, body: String,
+                       at: Date, eventData: String, notification: MessageNotification, origin: RequestOrigin) async throws -> MessageInsertResult {
+        let fromVictim = sender.role == .victim
+        // `visible` is CaseAccess.resolve's rule (a victim named on the case; staff of its force),
+        // inlined so that the post stays one round trip after authentication.
+        let row = try await db.queryFirst("""
+            WITH visible AS (
+              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference
+              FROM cases c
+              WHERE c.id = \(caseID)
+                AND CASE WHEN \(fromVictim)
+                         THEN EXISTS (SELECT 1 FROM case_victims v WHERE v.case_id = c.id AND v.user_id = \(sender.userID))
+                         ELSE c.force_id = \(sender.forceID) END),
+            target AS (
+              SELECT cv.user_id AS victim_id, count(*) OVER () AS n
+              FROM case_victims cv JOIN visible ON cv.case_id = visible.case_id
+              WHERE (\(victimID)::uuid IS NULL OR cv.user_id = \(victimID))),
+            chosen AS (
+              SELECT visible.case_id, visible.force_id, visible.officer_id, visible.crime_reference, t.victim_id
+              FROM visible JOIN target t ON t.n = 1),
+            counter AS (
+              INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
+              SELECT case_id, force_id, 1, \(fromVictim ? 1 : 0)::bigint FROM chosen
+              ON CONFLICT (case_id) DO UPDATE
+                SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + EXCLUDED.victim_messages
+              RETURNING case_id, last_position, victim_messages),
+            thread AS (
+              INSERT INTO message_threads AS mt (case_id, victim_id, last_position, staff_messages)
+              SELECT chosen.case_id, chosen.victim_id, counter.last_position, \(fromVictim ? 0 : 1)::bigint
+              FROM chosen JOIN counter ON counter.case_id = chosen.case_id
+              ON CONFLICT (case_id, victim_id) DO UPDATE
+                SET last_position = EXCLUDED.last_position, staff_messages = mt.staff_messages + EXCLUDED.staff_messages
+              RETURNING staff_messages),
+            msg AS (
+              INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
+                                    thread_staff_count, case_victim_count, created_at)
+              SELECT \(id), chosen.case_id, chosen.force_id, chosen.victim_id, counter.last_position, \(sender.userID),
+                     \(sender.role.rawValue), \(sender.name), \(body), thread.staff_messages, counter.victim_messages, \(at)
+              FROM chosen, counter, thread
+              RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
+            -- `message.created` on /v1/events for the thread's victim and the force's staff; for a
+            -- victim's message also `message_from_victim` in the force's change feed (like
+            -- property_added: change feed only).
+            event AS (
+              INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
+              SELECT e.type, msg.force_id, msg.case_id, msg.id::text, e.recipients, e.staff_visible, e.feed,
+                     \(eventData)::jsonb || jsonb_build_object('victim_id', msg.victim_id)
+              FROM msg CROSS JOIN LATERAL (VALUES ('message.created', ARRAY[msg.victim_id], true, false),
+                                                  ('message_from_victim', '{}'::uuid[], false, true))
+                                          AS e(type, recipients, staff_visible, feed)
+              WHERE e.type = 'message.created' OR \(fromVictim)
+              RETURNING id),
+            audit AS (
+              INSERT INTO audit_events (actor_id, actor_role, action, resource_type, resource_id, force_id, case_id,
+                                        client_address, request_id)
+              SELECT \(sender.userID), \(sender.role.rawValue), 'case.message.created', 'case.message', msg.id::text, msg.force_id, msg.case_id,
+                     \(origin.clientAddress), \(origin.requestID)
+              FROM msg
+              RETURNING id),
+            notified AS (
+              SELECT enqueue_notification(
+                       chosen.force_id, CASE WHEN \(fromVictim) THEN chosen.officer_id ELSE chosen.victim_id END, chosen.case_id,
+                       'message', \(notification.subjectPrefix) || chosen.crime_reference, \(notification.body),
+                       \(NotificationOutbox.safeSubject), \(NotificationOutbox.safeBody)) AS id
+              FROM chosen, msg
+              WHERE (CASE WHEN \(fromVictim) THEN chosen.officer_id ELSE chosen.victim_id END) IS NOT NULL)
+            SELECT (SELECT count(*) FROM visible) > 0 AS visible, (SELECT count(*) FROM target) AS matched, m.*,
+                   (SELECT count(*) FROM event) AS evented, (SELECT count(*) FROM audit) AS audited,
+                   (SELECT count(*) FROM notified) AS notified
+            FROM (SELECT 1) one LEFT JOIN msg m ON true
+            """)
+        guard let row, try row.decode("visible", as: Bool.self) else { return MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil) }
+        let matched = try row.decode("matched", as: Int.self)
+        guard try row.decode("id", as: UUID?.self) != nil else { return MessageInsertResult(caseVisible: true, matchedVictims: matched, message: nil) }
+        return MessageInsertResult(caseVisible: true, matchedVictims: matched, message: try record(row))
+    }
+
+    /// The position of a message of the case, when `victimID` (a victim's own thread) or any
+    /// thread (nil, staff) can see it.
+    static func position(_ db: any PostgresQueryable, caseID: UUID, messageID: UUID, victimID: UUID?) async throws -> Int64? {
+        try await db.queryFirst("""
+            SELECT position FROM messages
+            WHERE id = \(messageID) AND case_id = \(caseID) AND (\(victimID)::uuid IS NULL OR victim_id = \(victimID))
+            """)?.decode("position", as: Int64.self)
+    }
+
+    /// A page of the case's messages after `position`, oldest first: one victim's thread, or
+    /// every thread (nil, staff).
+    static func list(_ db: any PostgresQueryable, caseID: UUID, victimID: UUID?, after position: Int64, limit: Int) async throws -> [MessageRecord] {
+        if let victimID {
+            return try await db.query("""
+                SELECT \(unsafeSQL: columns) FROM messages m
+                WHERE m.case_id = \(caseID) AND m.victim_id = \(victimID) AND m.position > \(position)
+                ORDER BY m.position LIMIT \(limit)
+                """).map(record)
+        }
+        return try await db.query("""
+            SELECT \(unsafeSQL: columns) FROM messages m
+            WHERE m.case_id = \(caseID) AND m.position > \(position)
+            ORDER BY m.position LIMIT \(limit)
+            """).map(record)
+    }
+
+    static func find(_ db: any PostgresQueryable, caseID: UUID, messageID: UUID, victimID: UUID?) async throws -> MessageRecord? {
+        try await db.queryFirst("""
+            SELECT \(unsafeSQL: columns) FROM messages m
+            WHERE m.id = \(messageID) AND m.case_id = \(caseID) AND (\(victimID)::uuid IS NULL OR m.victim_id = \(victimID))
+            """).map(record)
+    }
+
+    /// Moves the reader's marker on the case to `messageID` unless it is already further on,
+    /// and returns where it is and how many messages remain unread, in one statement. A victim
+    /// (`victimID` = the reader) counts the staff messages of their thread; staff (nil) the
+    /// victims' messages of every thread. Nil when the message is not one the reader can see.
+    static func markRead(_ db: any PostgresQueryable, userID: UUID, caseID: UUID, messageID: UUID, victimID: UUID?) async throws -> (upTo: UUID, unread: Int)? {
+        let row = try await db.queryFirst("""
+            WITH target AS (
+              SELECT id, position, CASE WHEN \(victimID)::uuid IS NULL THEN case_victim_count ELSE thread_staff_count END AS read_count
+              FROM messages
+              WHERE id = \(messageID) AND case_id = \(caseID) AND (\(victimID)::uuid IS NULL OR victim_id = \(victimID))),
+            marker AS (
+              INSERT INTO message_reads AS r (user_id, case_id, message_id, position, read_count)
+              SELECT \(userID), \(caseID), id, position, read_count FROM target
+              ON CONFLICT (user_id, case_id) DO UPDATE
+                SET message_id = EXCLUDED.message_id, position = EXCLUDED.position, read_count = EXCLUDED.read_count,
+                    updated_at = now()
+                WHERE r.position < EXCLUDED.position
+              RETURNING message_id, read_count),
+            current AS (
+              SELECT message_id, read_count FROM marker
+              UNION ALL
+              SELECT message_id, read_count FROM message_reads
+              WHERE user_id = \(userID) AND case_id = \(caseID) AND NOT EXISTS (SELECT 1 FROM marker))
+            SELECT cur.message_id, greatest(0,
+                     CASE WHEN \(victimID)::uuid IS NULL
+                          THEN (SELECT victim_messages FROM message_cases WHERE case_id = \(caseID))
+                          ELSE (SELECT staff_messages FROM message_threads WHERE case_id = \(caseID) AND victim_id = \(victimID)) END
+                     - cur.read_count) AS unread
+            FROM target, current cur
+            LIMIT 1
+            """)
+        guard let row else { return nil }
+        return (try row.decode("message_id", as: UUID.self), try row.decode("unread", as: Int.self))
+    }
+
+    /// A victim's unread messages per case: their threads' staff-message totals less their
+    /// markers (one index-only scan of their threads, one primary-key probe per case).
+    static func unreadForVictim(_ db: any PostgresQueryable, userID: UUID) async throws -> [(caseID: UUID, unread: Int)] {
+        try await db.query("""
+            SELECT t.case_id, t.staff_messages - coalesce(r.read_count, 0) AS unread
+            FROM message_threads t
+            LEFT JOIN message_reads r ON r.user_id = t.victim_id AND r.case_id = t.case_id
+            WHERE t.victim_id = \(userID) AND t.staff_messages > coalesce(r.read_count, 0)
+            ORDER BY t.case_id
+            """).map { (try $0.decode("case_id", as: UUID.self), try $0.decode("unread", as: Int.self)) }
+    }
+
+    /// Staff's unread victims' messages per case: every case of the force with messages
+    /// (`officerID` nil, supervisors), or the cases the officer is in charge of.
+    static func unreadForStaff(_ db: any PostgresQueryable, userID: UUID, forceID: UUID, officerID: UUID?) async throws -> [(caseID: UUID, unread: Int)] {
+        let rows: PostgresResult
+        if let officerID {
+            rows = try await db.query("""
+                SELECT m.case_id, m.victim_messages - coalesce(r.read_count, 0) AS unread
+                FROM cases c
+                JOIN message_cases m ON m.case_id = c.id
+                LEFT JOIN message_reads r ON r.user_id = \(userID) AND r.case_id = m.case_id
+                WHERE c.officer_id = \(officerID) AND c.force_id = \(forceID) AND m.victim_messages > coalesce(r.read_count, 0)
+                ORDER BY m.case_id
+                """)
+        } else {
+            rows = try await db.query("""
+                SELECT m.case_id, m.victim_messages - coalesce(r.read_count, 0) AS unread
+                FROM message_cases m
+                LEFT JOIN message_reads r ON r.user_id = \(userID) AND r.case_id = m.case_id
+                WHERE m.force_id = \(forceID) AND m.victim_messages > coalesce(r.read_count, 0)
+                ORDER BY m.case_id
+                """)
+        }
+        return try rows.map { (try $0.decode("case_id", as: UUID.self), try $0.decode("unread", as: Int.self)) }
+    }
+}

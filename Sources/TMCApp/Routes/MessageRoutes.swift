@@ -1,0 +1,66 @@
+import Foundation
+import TMCHTTP
+
+/// `/v1/cases/{id}/messages…` and `/v1/me/unread` (issue 5).
+enum MessageRoutes {
+    static func register(in router: inout Router, _ messages: MessageService) {
+        router.post("/v1/cases/{id}/messages") { context in
+            let principal = try context.requirePrincipal()
+            try CasePolicy.require(principal, MessageService.writers, "Only the case's victims and staff post messages.")
+            let body = try JSONBody(context.request)
+            let text = body.string("body", maxLength: MessageService.maxBodyLength)
+            let victimID = body.uuid("victim_id", required: false)
+            try body.finish()
+            guard let text else { throw Problem.validation(body.errors) }
+            let message = try await messages.post(principal, caseID: context.optionalUUIDParameter("id"),
+                                                  NewMessage(body: text, victimID: victimID), origin: context.origin)
+            return .caseJSON(message, status: 201, location: "/v1/cases/\(message.caseId)/messages/\(message.id)")
+        }
+
+        router.get("/v1/cases/{id}/messages") { context in
+            let principal = try context.requirePrincipal()
+            try CasePolicy.require(principal, MessageService.readers, "Your role may not read messages.")
+            let query = context.query
+            let limit = try query.limit()
+            let after = try query.messageID("after")
+            let cursor = try query.messageID("cursor")
+            if let after, let cursor, after != cursor {
+                throw Problem.validation(field: "cursor", "must be left out or equal to after (both name the last message you have)")
+            }
+            return .caseJSON(try await messages.list(principal, caseID: context.optionalUUIDParameter("id"), after: after ?? cursor,
+                                                     limit: limit, origin: context.origin))
+        }
+
+        // Messages are immutable: PATCH and DELETE on this path answer 405 with `Allow`.
+        router.get("/v1/cases/{id}/messages/{message_id}") { context in
+            let principal = try context.requirePrincipal()
+            return .caseJSON(try await messages.get(principal, caseID: context.optionalUUIDParameter("id"),
+                                                    messageID: context.optionalUUIDParameter("message_id"), origin: context.origin))
+        }
+
+        router.post("/v1/cases/{id}/messages/read") { context in
+            let principal = try context.requirePrincipal()
+            try CasePolicy.require(principal, MessageService.writers, "Only people keep read markers.")
+            let body = try JSONBody(context.request)
+            let upTo = body.uuid("up_to")
+            try body.finish()
+            guard let upTo else { throw Problem.validation(body.errors) }
+            return .caseJSON(try await messages.markRead(principal, caseID: context.optionalUUIDParameter("id"), upTo: upTo))
+        }
+
+        router.get("/v1/me/unread") { context in
+            .caseJSON(try await messages.unread(try context.requirePrincipal()))
+        }
+    }
+}
+
+extension QueryParameters {
+    /// A message id parameter (`after`, `cursor`); `422` when it is not a UUID.
+    func messageID(_ name: String) throws -> UUID? {
+        guard let text = self[name] else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            throw Problem.validation(field: name, "must be the id of a message")
+        }
+        return id
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import TMCPostgres
+
+/// Secure messages between each victim of a case and the force's staff (API.md, "Messages").
+///
+/// Each victim has a private thread: they read and post only there. Officers and supervisors
+/// of the case's force read every thread and post to one (`victim_id`, needed when the case has
+/// more than one victim). Integration keys read (the force's records system may pull what
+/// victims wrote) but never post or keep read markers. Admins and sysadmins: `403`. Messages
+/// are immutable. Case access is `CaseAccess.resolve`, the cases module's one rule.
+public struct MessageService: Sendable {
+    let database: PostgresPool
+    let events: EventHub
+    let audit: CaseAudit
+
+    /// Who reads a case's messages.
+    public static let readers: Set<Role> = [.victim, .officer, .supervisor, .integration]
+    /// Who posts messages and keeps read markers: people, not systems.
+    public static let writers: Set<Role> = [.victim, .officer, .supervisor]
+    /// The creating `POST` routes of this area, for `Idempotency-Key` (a ticket is not one:
+    /// every call must issue a new single-use ticket).
+    public static let creatingRoutes: Set<String> = ["/v1/cases/{id}/messages"]
+    /// Longest body, in Unicode code points after trimming.
+    public static let maxBodyLength = 10_000
+
+    public init(database: PostgresPool, events: EventHub, audit: AuditLog = AuditLog()) {
+        self.database = database
+        self.events = events
+        self.audit = CaseAudit(log: audit)
+    }
+
+    /// `POST /v1/cases/{id}/messages`: one statement checks the case is the sender's to see
+    /// (`CaseAccess.resolve`'s rule, in SQL: the post is the hot path) and writes the message,
+    /// its event, its audit entry and its notification.
+    public func post(_ principal: Principal, caseID: UUID?, _ new: NewMessage, origin: RequestOrigin) async throws -> MessageView {
+        try CasePolicy.require(principal, Self.writers, "Only the case's victims and staff post messages.")
+        let caseID = try CasePolicy.caseID(caseID)
+        let fromVictim = principal.role == .victim
+        let forceID = fromVictim ? nil : try CasePolicy.force(of: principal)
+        if fromVictim, let asked = new.victimID, asked != principal.userID {
+            throw Problem.validation(field: "victim_id", "must be left out: victims post to their own thread")
+        }
+        let thread = fromVictim ? principal.userID : new.victimID
+        let id = UUID()
+        // Whole microseconds: exactly what PostgreSQL stores, so every later read shows the same time.
+        let at = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+        let draft = MessageRecord(id: id, caseID: caseID, forceID: forceID ?? id,
+                                  victimID: thread ?? id, position: 0, senderID: principal.userID,
+                                  senderRole: principal.role, senderName: principal.name, body: new.body, createdAt: at)
+        // The statement sets `victim_id` (staff may leave the thread to be found); `force_id` is
+        // not part of the view.
+        let eventData = NewEvent.encodeData(MessageView.shared(draft))
+        let notification = fromVictim
+            ? MessageNotification(subjectPrefix: "New message from a victim on case ",
+                                  body: "\(principal.name) sent a message on one of your cases. Sign in to TrackMyCrime to read it and reply.")
+            : MessageNotification(subjectPrefix: "New message about your case ",
+                                  body: "\(principal.name) (\(Self.roleLabel(principal.role))) wrote:\n\n\(new.body)\n\nSign in to TrackMyCrime to reply.")
+        let result = try await MessageRepository.insert(
+            database, id: id, caseID: caseID, victimID: thread, sender: principal, body: new.body,
+            at: at, eventData: eventData, notification: notification, origin: origin)
+        guard result.caseVisible else { throw Problem.notFound("No such case.") }
+        guard let message = result.message else {
+            if fromVictim { throw Problem.notFound("No such case.") }
+            if new.victimID != nil { throw Problem.validation(field: "victim_id", "must be a victim of this case") }
+            throw Problem.validation(field: "victim_id", "is required when the case has more than one victim")
+        }
+        events.nudge()
+        return MessageView(message, viewer: principal)
+    }
+
+    /// `GET /v1/cases/{id}/messages`: oldest first, after the message `after` (which the caller
+    /// must be able to see); `next_cursor` is the last item's id while more may follow.
+    public func list(_ principal: Principal, caseID: UUID?, after: UUID?, limit: Int, origin: RequestOrigin) async throws -> Page<MessageView> {
+        try CasePolicy.require(principal, Self.readers, "Your role may not read messages.")
+        return try await database.withConnection { db in
+            let access = try await CaseAccess.resolve(db, principal, caseID: caseID, roles: Self.readers)
+            var position: Int64 = 0
+            if let after {
+                guard let p = try await MessageRepository.position(db, caseID: access.caseID, messageID: after, victimID: access.victimID) else {
+                    throw Problem.validation(field: "after", "must be the id of a message of this case that you can see")
+                }
+                position = p
+            }
+            let rows = try await MessageRepository.list(db, caseID: access.caseID, victimID: access.victimID, after: position, limit: limit + 1)
+            try await audit.read(db, principal, access, what: "case.messages", origin: origin)
+            let items = Array(rows.prefix(limit))
+            let next = rows.count > limit ? items.last?.id.lowercasedString : nil
+            return Page(items: items.map { MessageView($0, viewer: principal) }, nextCursor: next)
+        }
+    }
+
+    /// `GET /v1/cases/{id}/messages/{message_id}`.
+    public func get(_ principal: Principal, caseID: UUID?, messageID: UUID?, origin: RequestOrigin) async throws -> MessageView {
+        try CasePolicy.require(principal, Self.readers, "Your role may not read messages.")
+        return try await database.withConnection { db in
+            let access = try await CaseAccess.resolve(db, principal, caseID: caseID, roles: Self.readers)
+            guard let messageID,
+                  let m = try await MessageRepository.find(db, caseID: access.caseID, messageID: messageID, victimID: access.victimID) else {
+                throw Problem.notFound("No such message.")
+            }
+            try await audit.read(db, principal, access, what: "case.messages", resourceID: m.id, origin: origin)
+            return MessageView(m, viewer: principal)
+        }
+    }
+
+    /// `POST /v1/cases/{id}/messages/read`: the marker moves forward to `upTo`, never back.
+    public func markRead(_ principal: Principal, caseID: UUID?, upTo: UUID) async throws -> ReadMarkerView {
+        try CasePolicy.require(principal, Self.writers, "Only people keep read markers.")
+        return try await database.withConnection { db in
+            let access = try await CaseAccess.resolve(db, principal, caseID: caseID, roles: Self.writers)
+            guard let marker = try await MessageRepository.markRead(db, userID: principal.userID, caseID: access.caseID,
+                                                                    messageID: upTo, victimID: access.victimID) else {
+                throw Problem.validation(field: "up_to", "must be the id of a message of this case that you can see")
+            }
+            return ReadMarkerView(caseId: access.caseID.lowercasedString, upTo: marker.upTo.lowercasedString, unread: marker.unread)
+        }
+    }
+
+    /// `GET /v1/me/unread`: victims count staff messages in their threads; officers victims'
+    /// messages in the cases they are in charge of; supervisors in every case of their force.
+    public func unread(_ principal: Principal) async throws -> UnreadSummary {
+        try CasePolicy.require(principal, Self.writers, "Only victims and staff have unread messages.")
+        let rows: [(caseID: UUID, unread: Int)]
+        switch principal.role {
+        case .victim:
+            rows = try await MessageRepository.unreadForVictim(database, userID: principal.userID)
+        default:
+            let force = try CasePolicy.force(of: principal)
+            rows = try await MessageRepository.unreadForStaff(database, userID: principal.userID, forceID: force,
+                                                              officerID: principal.role == .officer ? principal.userID : nil)
+        }
+        return UnreadSummary(total: rows.reduce(0) { $0 + $1.unread },
+                             items: rows.map { UnreadSummary.Item(caseId: $0.caseID.lowercasedString, unread: $0.unread) })
+    }
+
+    static func roleLabel(_ role: Role) -> String {
+        switch role {
+        case .officer: return "Officer"
+        case .supervisor: return "Supervisor"
+        default: return role.rawValue.capitalized
+        }
+    }
+}
