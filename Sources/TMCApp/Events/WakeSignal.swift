@@ -25,7 +25,9 @@ final class WakeSignal: Sendable {
     /// Returns when signalled (or at once if a signal is pending), or after `timeout`.
     func wait(timeout: Duration) async {
         let timer = Task { [self] in
-            try? await Task.sleep(for: timeout)
+            // A cancelled timer (the wait ended by a real signal) must not signal: that would
+            // wake the next wait at once and spin the loop.
+            do { try await Task.sleep(for: timeout) } catch { return }
             signal()
         }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in

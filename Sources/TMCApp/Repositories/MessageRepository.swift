@@ -38,12 +38,13 @@ enum MessageRepository {
     /// Writes a message in one statement (one implicit transaction, one round trip): checks the
     /// sender may see the case (the role was checked by the service), picks the
     /// thread (`victimID`, or the case's only victim when nil), takes the next position of the
-    /// case under its counter row's lock, bumps the thread's counter, inserts the message, its
-    /// `message.created` event, its audit entry and its notification. Nothing is written when
+    /// case under its counter row's lock, bumps the thread's counter (staff messages), inserts
+    /// the message, its `message.created` event and its notification. No audit row: the message
+    /// itself is the immutable record of who wrote what, when. Nothing is written when
     /// the thread does not resolve to exactly one victim of the case. The event is written
     /// without a NOTIFY (it would serialise every post's commit): the caller nudges its hub.
     static func insert(_ db: any PostgresQueryable, id: UUID, caseID: UUID, victimID: UUID?, sender: Principal, body: String,
-                       at: Date, eventData: String, notification: MessageNotification, origin: RequestOrigin) async throws -> MessageInsertResult {
+                       at: Date, eventData: String, notification: MessageNotification) async throws -> MessageInsertResult {
         let fromVictim = sender.role == .victim
         // `visible` is CaseAccess.resolve's rule (a victim named on the case; staff of its force),
         // inlined so that the post stays one round trip after authentication.
@@ -68,37 +69,34 @@ enum MessageRepository {
               ON CONFLICT (case_id) DO UPDATE
                 SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + EXCLUDED.victim_messages
               RETURNING case_id, last_position, victim_messages),
+            -- Only a staff message changes its thread's count; a victim's message leaves the row
+            -- alone (one write fewer per post) and reads the count from the statement's snapshot.
             thread AS (
               INSERT INTO message_threads AS mt (case_id, victim_id, last_position, staff_messages)
-              SELECT chosen.case_id, chosen.victim_id, counter.last_position, \(fromVictim ? 0 : 1)::bigint
+              SELECT chosen.case_id, chosen.victim_id, counter.last_position, 1::bigint
               FROM chosen JOIN counter ON counter.case_id = chosen.case_id
+              WHERE NOT \(fromVictim)
               ON CONFLICT (case_id, victim_id) DO UPDATE
-                SET last_position = EXCLUDED.last_position, staff_messages = mt.staff_messages + EXCLUDED.staff_messages
+                SET last_position = EXCLUDED.last_position, staff_messages = mt.staff_messages + 1
               RETURNING staff_messages),
+            thread_count AS (
+              SELECT coalesce((SELECT staff_messages FROM thread),
+                              (SELECT mt.staff_messages FROM message_threads mt, chosen
+                               WHERE mt.case_id = chosen.case_id AND mt.victim_id = chosen.victim_id), 0) AS staff_messages),
             msg AS (
               INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
                                     thread_staff_count, case_victim_count, created_at)
               SELECT \(id), chosen.case_id, chosen.force_id, chosen.victim_id, counter.last_position, \(sender.userID),
-                     \(sender.role.rawValue), \(sender.name), \(body), thread.staff_messages, counter.victim_messages, \(at)
-              FROM chosen, counter, thread
+                     \(sender.role.rawValue), \(sender.name), \(body), thread_count.staff_messages, counter.victim_messages, \(at)
+              FROM chosen, counter, thread_count
               RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
-            -- `message.created` on /v1/events for the thread's victim and the force's staff; for a
-            -- victim's message also `message_from_victim` in the force's change feed (like
-            -- property_added: change feed only).
+            -- One event row: `message.created` on /v1/events for the thread's victim and the
+            -- force's staff, and for a victim's message also the force's change feed (where it
+            -- reads as `message_from_victim`, see EventRepository.changes).
             event AS (
               INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
-              SELECT e.type, msg.force_id, msg.case_id, msg.id::text, e.recipients, e.staff_visible, e.feed,
+              SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, \(fromVictim),
                      \(eventData)::jsonb || jsonb_build_object('victim_id', msg.victim_id)
-              FROM msg CROSS JOIN LATERAL (VALUES ('message.created', ARRAY[msg.victim_id], true, false),
-                                                  ('message_from_victim', '{}'::uuid[], false, true))
-                                          AS e(type, recipients, staff_visible, feed)
-              WHERE e.type = 'message.created' OR \(fromVictim)
-              RETURNING id),
-            audit AS (
-              INSERT INTO audit_events (actor_id, actor_role, action, resource_type, resource_id, force_id, case_id,
-                                        client_address, request_id)
-              SELECT \(sender.userID), \(sender.role.rawValue), 'case.message.created', 'case.message', msg.id::text, msg.force_id, msg.case_id,
-                     \(origin.clientAddress), \(origin.requestID)
               FROM msg
               RETURNING id),
             notified AS (
@@ -109,7 +107,7 @@ enum MessageRepository {
               FROM chosen, msg
               WHERE (CASE WHEN \(fromVictim) THEN chosen.officer_id ELSE chosen.victim_id END) IS NOT NULL)
             SELECT (SELECT count(*) FROM visible) > 0 AS visible, (SELECT count(*) FROM target) AS matched, m.*,
-                   (SELECT count(*) FROM event) AS evented, (SELECT count(*) FROM audit) AS audited,
+                   (SELECT count(*) FROM event) AS evented,
                    (SELECT count(*) FROM notified) AS notified
             FROM (SELECT 1) one LEFT JOIN msg m ON true
             """)

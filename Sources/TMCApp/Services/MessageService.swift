@@ -57,7 +57,7 @@ public struct MessageService: Sendable {
                                   body: "\(principal.name) (\(Self.roleLabel(principal.role))) wrote:\n\n\(new.body)\n\nSign in to TrackMyCrime to reply.")
         let result = try await MessageRepository.insert(
             database, id: id, caseID: caseID, victimID: thread, sender: principal, body: new.body,
-            at: at, eventData: eventData, notification: notification, origin: origin)
+            at: at, eventData: eventData, notification: notification)
         guard result.caseVisible else { throw Problem.notFound("No such case.") }
         guard let message = result.message else {
             if fromVictim { throw Problem.notFound("No such case.") }
