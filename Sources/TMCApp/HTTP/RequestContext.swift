@@ -11,6 +11,10 @@ public struct RequestContext: Sendable {
     public var parameters: [String: String]
     /// Set by the authentication middleware when the request carries a valid bearer token.
     public var principal: Principal?
+    /// A well-formed bearer credential the authentication middleware left for the route to
+    /// resolve itself, together with its data in one round trip (see
+    /// `AuthenticationMiddleware.deferredRoutes`). Nil on every other route.
+    public var deferredBearer: String?
     public let receivedAt: ContinuousClock.Instant
 
     public init(request: HTTPRequest, requestID: String, routePattern: String = "unmatched",

@@ -22,6 +22,38 @@ enum CredentialRepository {
         return try row.map(credential)
     }
 
+    /// Resolves the credential and, when it is a victim's, that victim's view of case `caseID`,
+    /// in one statement: the hottest read (`GET /v1/cases/{id}` by a victim) costs one round
+    /// trip. Who may see the case is still the service's decision; this only fetches the case
+    /// where the credential's user is named as its victim. Nil when the credential is not valid.
+    static func resolveWithVictimCase(_ db: any PostgresQueryable, bearer: String, caseID: UUID) async throws
+        -> (credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)? {
+        let result = try await db.query("""
+            WITH cred AS (
+              \(unsafeSQL: tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: tokenIsValid)
+              UNION ALL
+              \(unsafeSQL: keySelect) WHERE k.key_hash = \(sha256: bearer) AND \(unsafeSQL: keyIsValid)
+              LIMIT 1)
+            SELECT cred.*, NULL AS case_part, vc.*
+            FROM cred LEFT JOIN LATERAL (
+              SELECT \(unsafeSQL: CaseRepository.columns), cv.enhanced, cv.update_every_days
+              FROM \(unsafeSQL: CaseRepository.from)
+              JOIN case_victims cv ON cv.case_id = c.id AND cv.user_id = cred.id
+              WHERE c.id = \(caseID) AND cred.role = 'victim') vc ON true
+            """)
+        guard let row = result.first, let split = row.columns.index(of: "case_part") else { return nil }
+        let credentialRow = PostgresRow(columns: PostgresColumns(names: Array(row.columns.names[..<split])),
+                                        values: Array(row.values[..<split]))
+        let resolved = try credential(credentialRow)
+        let caseRow = PostgresRow(columns: PostgresColumns(names: Array(row.columns.names[(split + 1)...])),
+                                  values: Array(row.values[(split + 1)...]))
+        guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
+        let me = CaseVictimRecord(userID: user.id, name: user.name, email: user.email, phone: user.phone,
+                                  accountStatus: user.status.rawValue, enhanced: try caseRow.decode("enhanced"),
+                                  updateEveryDays: try caseRow.decode("update_every_days"))
+        return (resolved, (try CaseRepository.record(caseRow), me))
+    }
+
     /// Redeems a single-use `/v1/events` ticket (issue 5): marks it used and resolves the
     /// credential that asked for it, which must still be valid, in one statement. Nil when the
     /// ticket is unknown, used, expired, or its credential no longer valid.

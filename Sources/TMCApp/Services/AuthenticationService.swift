@@ -17,6 +17,12 @@ public struct AuthenticationService: Sendable {
     public func authenticate(bearer: String) async throws -> Principal? {
         guard AuthenticationService.isPlausible(bearer) else { return nil }
         guard let resolved = try await CredentialRepository.resolve(database, bearer: bearer) else { return nil }
+        return try await accept(resolved)
+    }
+
+    /// The caller of a credential resolved elsewhere (in the same statement as a route's data):
+    /// refreshes an API key's `last_used_at` as `authenticate` does.
+    func accept(_ resolved: ResolvedCredential) async throws -> Principal {
         if resolved.principal.role == .integration,
            resolved.keyLastUsedAt.map({ $0 < Date().addingTimeInterval(-60) }) ?? true {
             try await APIKeyRepository.touch(database, id: resolved.principal.credentialID)

@@ -72,6 +72,25 @@ public struct CaseService: Sendable {
 
     /// `GET /v1/cases/{id}`. A victim's read is one query; a staff read adds the victims, the
     /// open clocks and an audit entry.
+    /// `GET /v1/cases/{id}` when the route was left to authenticate (see
+    /// `AuthenticationMiddleware.deferredRoutes`): a victim's read is one round trip; every
+    /// other caller continues as `get(_:caseID:origin:)` with the resolved principal.
+    public func get(bearer: String, caseID: UUID?, origin: RequestOrigin, authentication: AuthenticationService) async throws -> CaseView {
+        guard let id = caseID else {
+            guard let principal = try await authentication.authenticate(bearer: bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
+            return try await get(principal, caseID: nil, origin: origin)
+        }
+        guard AuthenticationService.isPlausible(bearer),
+              let found = try await CredentialRepository.resolveWithVictimCase(database, bearer: bearer, caseID: id) else {
+            throw Problem.unauthenticated("The token is unknown, expired or revoked.")
+        }
+        let principal = try await authentication.accept(found.credential)
+        guard principal.role == .victim else { return try await get(principal, caseID: id, origin: origin) }
+        try CasePolicy.require(principal, CasePolicy.readers)
+        guard let (record, me) = found.victimCase else { throw Problem.notFound("No such case.") }
+        return CaseView(victim: record, me: me)
+    }
+
     public func get(_ principal: Principal, caseID: UUID?, origin: RequestOrigin) async throws -> CaseView {
         try CasePolicy.require(principal, CasePolicy.readers)
         let id = try CasePolicy.caseID(caseID)

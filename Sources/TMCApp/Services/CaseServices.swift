@@ -9,6 +9,8 @@ public struct CaseServices: Sendable {
     public let reviews: ReviewService
     public let property: PropertyService
     public let compliance: ComplianceService
+    /// For the routes that resolve their own bearer credential (one round trip).
+    public let authentication: AuthenticationService
 
     public init(_ deps: Dependencies, audit: AuditLog = AuditLog(), invitations: InvitationService = InvitationService()) {
         let db = deps.database
@@ -18,6 +20,7 @@ public struct CaseServices: Sendable {
         reviews = ReviewService(database: db, audit: audit)
         property = PropertyService(database: db, audit: audit)
         compliance = ComplianceService(database: db)
+        authentication = AuthenticationService(database: db)
     }
 
     /// The creating `POST` routes of this area, for `Idempotency-Key`.
