@@ -44,9 +44,9 @@ done
 
 echo
 echo "trackmycrime peak RSS: $(peak_rss_mib "$SERVER") MiB"
-awk -F'\t' 'NR > 1 { rps[$2, $5] = $10; p99[$2, $5] = $13; runs[$5] = 1 }
+awk -F'\t' '$5 ~ /^[0-9]+$/ { rps[$2, $5] = $10; p99[$2, $5] = $13; if ($5 > last) last = $5 }
   END {
-    for (r in runs) {
+    for (r = 1; r <= last; r++) {
       printf "round %s: trackmycrime %s req/s (p99 %s ms), nginx %s req/s  ->  ratio %.2f\n",
         r, rps["trackmycrime", r], p99["trackmycrime", r], rps["nginx", r], rps["trackmycrime", r] / rps["nginx", r]
       sum += rps["trackmycrime", r] / rps["nginx", r]; n++
