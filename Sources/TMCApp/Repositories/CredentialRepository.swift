@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TMCPostgres
 
 /// A bearer credential that is valid now: a user's token or a force's API key.
@@ -22,18 +23,16 @@ enum CredentialRepository {
         return try row.map(credential)
     }
 
-    /// Resolves the credential and, when it is a victim's, that victim's view of case `caseID`,
-    /// in one statement: the hottest read (`GET /v1/cases/{id}` by a victim) costs one round
-    /// trip. Who may see the case is still the service's decision; this only fetches the case
-    /// where the credential's user is named as its victim. Nil when the credential is not valid.
-    static func resolveWithVictimCase(_ db: any PostgresQueryable, bearer: String, caseID: UUID) async throws
+    /// Resolves a session token and, when it is a victim's, that victim's view of case
+    /// `caseID`, in one statement: the hottest read (`GET /v1/cases/{id}` by a victim) costs one
+    /// round trip. Only the token branch is searched (API keys take the usual path when this
+    /// finds nothing). Who may see the case is still the service's decision; this only fetches
+    /// the case where the token's user is named as its victim. Nil when no valid token matches.
+    static func resolveTokenWithVictimCase(_ db: any PostgresQueryable, bearer: String, caseID: UUID) async throws
         -> (credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)? {
         let result = try await db.query("""
             WITH cred AS (
-              \(unsafeSQL: tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: tokenIsValid)
-              UNION ALL
-              \(unsafeSQL: keySelect) WHERE k.key_hash = \(sha256: bearer) AND \(unsafeSQL: keyIsValid)
-              LIMIT 1)
+              \(unsafeSQL: tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: tokenIsValid))
             SELECT cred.*, NULL AS case_part, vc.*
             FROM cred LEFT JOIN LATERAL (
               SELECT \(unsafeSQL: CaseRepository.columns), cv.enhanced, cv.update_every_days
@@ -41,18 +40,31 @@ enum CredentialRepository {
               JOIN case_victims cv ON cv.case_id = c.id AND cv.user_id = cred.id
               WHERE c.id = \(caseID) AND cred.role = 'victim') vc ON true
             """)
-        guard let row = result.first, let split = row.columns.index(of: "case_part") else { return nil }
-        let credentialRow = PostgresRow(columns: PostgresColumns(names: Array(row.columns.names[..<split])),
-                                        values: Array(row.values[..<split]))
-        let resolved = try credential(credentialRow)
-        let caseRow = PostgresRow(columns: PostgresColumns(names: Array(row.columns.names[(split + 1)...])),
-                                  values: Array(row.values[(split + 1)...]))
+        guard let row = result.first, let (credentialColumns, caseColumns) = splitColumns(row.columns) else { return nil }
+        let split = credentialColumns.names.count
+        let resolved = try credential(PostgresRow(columns: credentialColumns, values: Array(row.values[..<split])))
+        let caseRow = PostgresRow(columns: caseColumns, values: Array(row.values[(split + 1)...]))
         guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
         let me = CaseVictimRecord(userID: user.id, name: user.name, email: user.email, phone: user.phone,
                                   accountStatus: user.status.rawValue, enhanced: try caseRow.decode("enhanced"),
                                   updateEveryDays: try caseRow.decode("update_every_days"))
         return (resolved, (try CaseRepository.record(caseRow), me))
     }
+
+    /// The columns before and after the `case_part` marker. The pool reuses one column set per
+    /// prepared statement, so the split is computed once and kept for that set.
+    private static func splitColumns(_ columns: PostgresColumns) -> (PostgresColumns, PostgresColumns)? {
+        let key = ObjectIdentifier(columns)
+        if let hit = splitCache.withLock({ $0?.key == key ? $0 : nil }) { return (hit.credential, hit.case) }
+        guard let marker = columns.index(of: "case_part") else { return nil }
+        let credential = PostgresColumns(names: Array(columns.names[..<marker]))
+        let caseColumns = PostgresColumns(names: Array(columns.names[(marker + 1)...]))
+        // Holding `source` keeps the identifier from being reused by another column set.
+        splitCache.withLock { $0 = (key, columns, credential, caseColumns) }
+        return (credential, caseColumns)
+    }
+
+    private static let splitCache = Mutex<(key: ObjectIdentifier, source: PostgresColumns, credential: PostgresColumns, case: PostgresColumns)?>(nil)
 
     /// Redeems a single-use `/v1/events` ticket (issue 5): marks it used and resolves the
     /// credential that asked for it, which must still be valid, in one statement. Nil when the

@@ -80,9 +80,13 @@ public struct CaseService: Sendable {
             guard let principal = try await authentication.authenticate(bearer: bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
             return try await get(principal, caseID: nil, origin: origin)
         }
-        guard AuthenticationService.isPlausible(bearer),
-              let found = try await CredentialRepository.resolveWithVictimCase(database, bearer: bearer, caseID: id) else {
-            throw Problem.unauthenticated("The token is unknown, expired or revoked.")
+        guard AuthenticationService.isPlausible(bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
+        guard let found = try await CredentialRepository.resolveTokenWithVictimCase(database, bearer: bearer, caseID: id) else {
+            // Not a valid session token: an API key, or nothing valid at all.
+            guard let principal = try await authentication.authenticate(bearer: bearer) else {
+                throw Problem.unauthenticated("The token is unknown, expired or revoked.")
+            }
+            return try await get(principal, caseID: id, origin: origin)
         }
         let principal = try await authentication.accept(found.credential)
         guard principal.role == .victim else { return try await get(principal, caseID: id, origin: origin) }
