@@ -52,6 +52,14 @@ enum CaseRepository {
             enhanced: try row.decode("enhanced"), updateEveryDays: try row.decode("update_every_days"))
     }
 
+    /// The caller's own victim entry: their account details (already known from the token)
+    /// and the case's `enhanced` / `update_every_days` columns from `row`.
+    static func victim(_ me: User, _ row: PostgresRow) throws -> CaseVictimRecord {
+        CaseVictimRecord(userID: me.id, name: me.name, email: me.email, phone: me.phone,
+                         accountStatus: me.status.rawValue, enhanced: try row.decode("enhanced"),
+                         updateEveryDays: try row.decode("update_every_days"))
+    }
+
     /// Inserts a case; nil when the force already has a case with this crime reference.
     static func insert(_ db: any PostgresQueryable, _ new: NewCase) async throws -> UUID? {
         let row = try await db.queryFirst("""
@@ -93,9 +101,7 @@ enum CaseRepository {
                 WHERE c.id = \(id)
                 """)
             guard let row else { return nil }
-            return (try record(row), CaseVictimRecord(userID: me.id, name: me.name, email: me.email, phone: me.phone,
-                                                      accountStatus: me.status.rawValue, enhanced: try row.decode("enhanced"),
-                                                      updateEveryDays: try row.decode("update_every_days")))
+            return (try record(row), try victim(me, row))
         }
         let row = try await db.queryFirst("""
             SELECT \(unsafeSQL: columns), cv.user_id, v.name AS victim_name, v.email AS victim_email,

@@ -45,10 +45,7 @@ enum CredentialRepository {
         let resolved = try credential(PostgresRow(columns: credentialColumns, values: Array(row.values[..<split])))
         let caseRow = PostgresRow(columns: caseColumns, values: Array(row.values[(split + 1)...]))
         guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
-        let me = CaseVictimRecord(userID: user.id, name: user.name, email: user.email, phone: user.phone,
-                                  accountStatus: user.status.rawValue, enhanced: try caseRow.decode("enhanced"),
-                                  updateEveryDays: try caseRow.decode("update_every_days"))
-        return (resolved, (try CaseRepository.record(caseRow), me))
+        return (resolved, (try CaseRepository.record(caseRow), try CaseRepository.victim(user, caseRow)))
     }
 
     /// The columns before and after the `case_part` marker. The pool reuses one column set per

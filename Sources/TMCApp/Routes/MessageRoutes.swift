@@ -13,7 +13,7 @@ enum MessageRoutes {
             try body.finish()
             guard let text else { throw Problem.validation(body.errors) }
             let message = try await messages.post(principal, caseID: context.optionalUUIDParameter("id"),
-                                                  NewMessage(body: text, victimID: victimID), origin: context.origin)
+                                                  NewMessage(body: text, victimID: victimID))
             return .caseJSON(message, status: 201, location: "/v1/cases/\(message.caseId)/messages/\(message.id)")
         }
 
