@@ -96,8 +96,9 @@ class PostgresTestCase: XCTestCase, @unchecked Sendable {
 
     /// A pool on this class's database, shut down after the test.
     func makePool(size: Int = 4, acquireTimeout: Duration = .seconds(5), cacheSize: Int = 256,
-                  url: String? = nil) -> PostgresPool {
+                  url: String? = nil, role: String? = nil) -> PostgresPool {
         var configuration = PostgresPoolConfiguration(url: url ?? databaseURL)
+        configuration.role = role
         configuration.size = size
         configuration.acquireTimeout = acquireTimeout
         configuration.connectTimeout = .seconds(3)

@@ -3,6 +3,8 @@ struct ConnectionSettings: Sendable {
     var url: String
     var connectTimeout: Duration
     var preparedStatementCacheSize: Int
+    /// A role the session takes on as it starts (`-c role=…`), as if by `SET ROLE`.
+    var role: String? = nil
 
     /// Session settings every connection starts with: values are read back in the formats the
     /// decoders expect (UTC ISO timestamps, hex bytea), whatever the server's defaults say.

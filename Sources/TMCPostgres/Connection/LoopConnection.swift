@@ -18,6 +18,8 @@ final class LoopConnection: @unchecked Sendable {
         /// The first request of a lease: a connection found dead before anything was sent is
         /// reopened (the caller's statement cannot have run).
         var isFirstOfLease: Bool
+        /// The settings of the task that sent it: the session is set to them first.
+        var settings: PostgresSessionSettings
         var continuation: CheckedContinuation<Reply, Never>
     }
 
@@ -37,6 +39,7 @@ final class LoopConnection: @unchecked Sendable {
     }
 
     private enum Step {
+        case applySettings(PostgresSessionSettings, sql: String, binds: [String])
         case prepare(String)
         case deallocate(String)
         case execute(String)
@@ -71,6 +74,13 @@ final class LoopConnection: @unchecked Sendable {
     private var reconnecting = false
     private var needsFlush = false
     private(set) var isClosed = false
+
+    /// The session's custom settings as last set (nil: unknown, e.g. a failed change), every
+    /// name ever set on this session, and whether the last change happened inside a transaction
+    /// block, where a ROLLBACK would undo it.
+    private var appliedSettings: PostgresSessionSettings? = .empty
+    private var knownSettingNames: Set<String> = []
+    private var settingsChangedInBlock = false
 
     /// Set by libpq's notice receiver when the server sent a FATAL error while the connection
     /// was idle: the backend is about to close the socket (pg_terminate_backend, shutdown).
@@ -154,6 +164,9 @@ final class LoopConnection: @unchecked Sendable {
         case .simple:
             state = Active(request: request, steps: [.simple])
         }
+        if let change = request.settings.transition(from: appliedSettings, known: knownSettingNames) {
+            state.steps.insert(.applySettings(request.settings, sql: change.sql, binds: change.binds), at: 0)
+        }
         active = state
         sendNextStep()
     }
@@ -166,6 +179,11 @@ final class LoopConnection: @unchecked Sendable {
         state.current = step
         var sent: Int32 = 0
         switch (step, state.request.kind) {
+        case (.applySettings(_, let sql, let binds), _):
+            // Names are the program's own; values (ids, role names) go as parameters.
+            sent = withCStrings(binds) { values in
+                PQsendQueryParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0)
+            } ?? 0
         case (.prepare(let name), .query(let query)):
             sent = PQsendPrepare(conn, name, query.sql, Int32(query.binds.count), nil)
         case (.execute(let name), .query(let query)):
@@ -239,6 +257,8 @@ final class LoopConnection: @unchecked Sendable {
         switch state.current {
         case .deallocate:
             break
+        case .applySettings:
+            if case .failure(let error) = ResultReader.read(result, columns: nil), state.error == nil { state.error = error }
         case .prepare, .execute, .simple:
             switch ResultReader.read(result, columns: state.columns) {
             case .success(let read):
@@ -255,6 +275,16 @@ final class LoopConnection: @unchecked Sendable {
     }
 
     private func stepFinished() {
+        if let state = active, case .applySettings(let settings, _, _) = state.current {
+            knownSettingNames.formUnion(settings.values.map(\.name))
+            guard state.error == nil, let conn else {
+                appliedSettings = nil
+                return complete()
+            }
+            appliedSettings = settings
+            settingsChangedInBlock = PQtransactionStatus(conn) != PQTRANS_IDLE
+            return sendNextStep()
+        }
         guard let state = active, case .query(let query) = state.request.kind else { return complete() }
         switch state.current {
         case .prepare(let name):
@@ -262,7 +292,7 @@ final class LoopConnection: @unchecked Sendable {
             if let evicted = statements.insert(query.sql, name: name) { state.steps.insert(.deallocate(evicted), at: 0) }
             state.result = nil
             sendNextStep()
-        case .deallocate:
+        case .deallocate, .applySettings:
             sendNextStep()
         case .execute(let name):
             // The statement vanished (DISCARD ALL, DEALLOCATE) or its result shape changed
@@ -300,6 +330,12 @@ final class LoopConnection: @unchecked Sendable {
             default: transaction = .unknown
             }
         }
+        if settingsChangedInBlock, transaction != .inBlock {
+            // The block that changed the settings ended: a COMMIT keeps the change, anything
+            // else (ROLLBACK, a failed COMMIT, a broken session) leaves them unknown.
+            if transaction != .idle || error != nil || state.tag != "COMMIT" { appliedSettings = nil }
+            settingsChangedInBlock = false
+        }
         status.withLock { $0 = Status(isUsable: healthy, transactionState: transaction) }
         let reply = Reply(result: error.map { .failure($0) } ?? .success(state.result ?? PostgresResult(rows: [], affectedRows: 0)),
                           tag: state.tag)
@@ -333,6 +369,9 @@ final class LoopConnection: @unchecked Sendable {
         if let conn { PQfinish(conn) }
         conn = nil
         statements.removeAll()
+        appliedSettings = .empty
+        knownSettingNames = []
+        settingsChangedInBlock = false
         needsFlush = false
         reconnecting = true
         queue.insert(request, at: 0)

@@ -40,7 +40,11 @@ final class PGConnectionHandle {
             parameters.append((key, value))
         }
         let existingOptions = parameters.first { $0.0 == "options" }?.1
-        set("options", [existingOptions, ConnectionSettings.sessionOptions].compactMap { $0 }.joined(separator: " "))
+        guard settings.role.map(PostgresPoolConfiguration.isValidRoleName) ?? true else {
+            throw PostgresError(code: .connectionFailure, message: "the role name may hold only lower-case letters, digits and _")
+        }
+        let role = settings.role.map { "-c role=\($0)" }
+        set("options", [existingOptions, ConnectionSettings.sessionOptions, role].compactMap { $0 }.joined(separator: " "))
         set("application_name", ConnectionSettings.applicationName)
         set("client_encoding", "UTF8")
         let keywords = parameters.map { Optional($0.0) } + [nil]

@@ -80,8 +80,9 @@ final class PostgresBackend: Sendable {
             defer { starting = false }
             return starting
         }
+        let settings = PostgresSessionSettings.current
         return await withCheckedContinuation { continuation in
-            loop.send(.submit(connection, .init(kind: kind, isFirstOfLease: first, continuation: continuation)))
+            loop.send(.submit(connection, .init(kind: kind, isFirstOfLease: first, settings: settings, continuation: continuation)))
         }
     }
 

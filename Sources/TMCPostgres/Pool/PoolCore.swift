@@ -20,7 +20,8 @@ final class PoolCore: @unchecked Sendable {
 
     init(configuration: PostgresPoolConfiguration) {
         settings = ConnectionSettings(url: configuration.url, connectTimeout: configuration.connectTimeout,
-                                      preparedStatementCacheSize: configuration.preparedStatementCacheSize)
+                                      preparedStatementCacheSize: configuration.preparedStatementCacheSize,
+                                      role: configuration.role)
         acquireTimeout = configuration.acquireTimeout
         loop = IOLoop(name: "postgres-io")
         state = Locked(State(machine: PoolStateMachine(maxSize: configuration.size)))

@@ -8,8 +8,16 @@ public struct PostgresPoolConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(5)
     /// Per-connection cache of prepared statements, keyed by SQL text.
     public var preparedStatementCacheSize: Int = 256
+    /// A role every connection takes on as it starts (as if by `SET ROLE`), so that statements
+    /// run with that role's privileges and row-level security even when the URL names the
+    /// tables' owner. Nil: the URL's user as it is.
+    public var role: String?
 
     public init(url: String) { self.url = url }
+
+    static func isValidRoleName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+    }
 }
 
 /// A snapshot of the pool for metrics.
