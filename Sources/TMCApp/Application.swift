@@ -12,7 +12,8 @@ public final class Application: Sendable {
         guard let url = configuration.databaseURL else {
             throw AppConfiguration.Error(problems: ["DATABASE_URL is not set"])
         }
-        var poolConfiguration = PostgresPoolConfiguration(url: url)
+        var poolConfiguration = PostgresPoolConfiguration(url: configuration.appDatabaseURL ?? url)
+        poolConfiguration.role = configuration.databaseRole
         poolConfiguration.size = configuration.poolSize
         poolConfiguration.acquireTimeout = configuration.poolAcquireTimeout
         let database = PostgresPool(configuration: poolConfiguration)
@@ -97,8 +98,24 @@ public final class Application: Sendable {
     ]
 
     /// Applies pending migrations (once across instances).
+    /// The server's own connections act as `tmc_app`, which may not change the schema, so the
+    /// migrations run on one short-lived connection as the tables' owner (`DATABASE_URL`).
     public func migrate() async throws -> [Int] {
-        try await dependencies.migrator.migrate()
+        let configuration = dependencies.configuration
+        guard let url = configuration.databaseURL, configuration.databaseRole != nil || configuration.appDatabaseURL != nil else {
+            return try await dependencies.migrator.migrate()
+        }
+        var ownerConfiguration = PostgresPoolConfiguration(url: url)
+        ownerConfiguration.size = 1
+        let owner = PostgresPool(configuration: ownerConfiguration)
+        do {
+            let applied = try await Migrator(pool: owner, migrations: dependencies.migrations).migrate()
+            await owner.shutdown()
+            return applied
+        } catch {
+            await owner.shutdown()
+            throw error
+        }
     }
 
     /// Starts the event hub (LISTEN/NOTIFY fan-out for `/v1/events`), then serves.

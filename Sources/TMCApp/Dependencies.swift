@@ -22,7 +22,7 @@ public struct Dependencies: Sendable {
         self.metrics = metrics
         self.openAPIDocument = openAPIDocument
         self.events = events ?? EventHub(
-            pool: database, databaseURL: configuration.databaseURL ?? "", logger: logger,
+            pool: database, databaseURL: configuration.appDatabaseURL ?? configuration.databaseURL ?? "", logger: logger,
             bufferLimit: configuration.eventsBufferLimit, heartbeatInterval: configuration.eventsHeartbeatInterval,
             retention: configuration.eventsRetention)
     }

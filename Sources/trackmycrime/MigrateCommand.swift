@@ -3,7 +3,7 @@ import TMCApp
 
 enum MigrateCommand {
     static func run(configuration: AppConfiguration, statusOnly: Bool) async throws -> Int32 {
-        let app = try Application(configuration: configuration)
+        let app = try Application(configuration: configuration.asOwner)
         defer { Task { await app.dependencies.database.shutdown() } }
         if statusOnly {
             for m in try await app.dependencies.migrator.status() {

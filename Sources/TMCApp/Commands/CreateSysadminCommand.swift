@@ -73,7 +73,7 @@ public enum CreateSysadminCommand {
         if let p = AccountRules.passwordProblem(password) { problems.append("password \(p)") }
         guard problems.isEmpty else { throw CommandUsageError(problems.joined(separator: "; ")) }
 
-        let app = try Application(configuration: configuration)
+        let app = try Application(configuration: configuration.asOwner)
         do {
             _ = try await app.migrate()
             let user = try await AccountServices(app.dependencies).accounts.createSysadmin(email: args.email, name: args.name, password: password)

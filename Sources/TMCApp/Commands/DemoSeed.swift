@@ -96,7 +96,7 @@ public struct DemoSeed: Sendable {
 
     /// Migrates, seeds and returns the report for `configuration`'s HOST and PORT.
     public static func run(configuration: AppConfiguration) async throws -> String {
-        let app = try Application(configuration: configuration)
+        let app = try Application(configuration: configuration.asOwner)
         do {
             _ = try await app.migrate()
             let seed = DemoSeed(database: app.dependencies.database, bcryptCost: configuration.bcryptCost)

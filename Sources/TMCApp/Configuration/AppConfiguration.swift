@@ -4,6 +4,12 @@ import TMCHTTP
 /// Everything the server reads from its environment. A bad value is a clear start-up error.
 public struct AppConfiguration: Sendable {
     public var databaseURL: String?
+    /// The server's own connections (default: `databaseURL`). Migrations and the command-line
+    /// tools always use `databaseURL`, which names the tables' owner.
+    public var appDatabaseURL: String?
+    /// The role the server's connections take on (`-c role=…`): one that owns nothing and
+    /// cannot bypass row-level security (migration 0010). Nil only in tests of the owner path.
+    public var databaseRole: String? = "tmc_app"
     public var http = HTTPServerConfiguration()
     public var poolSize = 16
     public var poolAcquireTimeout: Duration = .seconds(5)
@@ -28,9 +34,20 @@ public struct AppConfiguration: Sendable {
 
     public init() {}
 
+    /// For the operator's tools (migrate, seed-demo, create-sysadmin): `databaseURL` as it is,
+    /// acting as the tables' owner rather than the server's row-level-security role.
+    public var asOwner: AppConfiguration {
+        var owner = self
+        owner.appDatabaseURL = nil
+        owner.databaseRole = nil
+        return owner
+    }
+
     /// The variables, their meaning and defaults, as `--help` and the README show them.
     public static let documentation: [(name: String, meaning: String)] = [
         ("DATABASE_URL", "libpq connection URI of the PostgreSQL database (required)"),
+        ("APP_DATABASE_URL", "URI the server itself connects with, e.g. a login role that is a member of tmc_app (default: DATABASE_URL)"),
+        ("DATABASE_ROLE", "role the server's sessions take on; it must not own the tables nor bypass row-level security (default tmc_app)"),
         ("HOST", "address to listen on (default 127.0.0.1)"),
         ("PORT", "port to listen on (default 8080)"),
         ("EVENT_LOOPS", "HTTP event-loop threads (default: number of cores)"),
@@ -89,6 +106,20 @@ public struct AppConfiguration: Sendable {
                 c.databaseURL = url
             } else {
                 problems.append("DATABASE_URL: must be a postgresql:// URI or a libpq key=value string")
+            }
+        }
+        if let url = env["APP_DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("=") {
+                c.appDatabaseURL = url
+            } else {
+                problems.append("APP_DATABASE_URL: must be a postgresql:// URI or a libpq key=value string")
+            }
+        }
+        if let role = env["DATABASE_ROLE"] {
+            if !role.isEmpty, role.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
+                c.databaseRole = role
+            } else {
+                problems.append("DATABASE_ROLE=\(role): must be a role name of lower-case letters, digits and _")
             }
         }
         if let host = env["HOST"], !host.isEmpty { c.http.host = host }

@@ -106,6 +106,11 @@ public final class EventHub: Sendable {
     /// not delivered live (streams resuming with Last-Event-ID read them from the log). When
     /// the database cannot be read yet, the dispatcher finds its starting point later.
     public func start() async {
+        // The hub reads every force's events on no one's behalf; its tasks inherit the scope.
+        await DatabaseScope.runAsSystem { await startInSystemScope() }
+    }
+
+    private func startInSystemScope() async {
         if let start = try? await EventRepository.highestSeq(pool) {
             state.withLock { if $0.highWater == nil { $0.highWater = start } }
         }

@@ -31,7 +31,9 @@ public struct AppResponder: HTTPResponder {
         var context = RequestContext(request: request, requestID: RequestID.accept(request.headers["X-Request-Id"]))
         var response: HTTPResponse
         do {
-            response = try await route(&context)
+            // Until a credential names a principal, the request's statements (credential
+            // checks, anonymous reports, registration) run in the system scope.
+            response = try await DatabaseScope.runAsSystem { try await route(&context) }
         } catch {
             response = errorResponse(error, context: context)
         }

@@ -27,7 +27,7 @@ public struct AuthenticationMiddleware: Middleware {
         }
         var authenticated = context
         authenticated.principal = principal
-        return try await next(authenticated)
+        return try await DatabaseScope.run(as: principal) { try await next(authenticated) }
     }
 
     /// Hot routes whose handler resolves the credential in the same statement as its data

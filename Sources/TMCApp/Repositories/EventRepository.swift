@@ -8,7 +8,8 @@ public enum EventRepository {
     /// The NOTIFY channel that tells every instance that new sequence numbers are visible.
     public static let sequencedChannel = "tmc_events_sequenced"
 
-    /// Appends an event inside the caller's transaction; it gets its `seq` after commit. The
+    /// Appends an event inside the caller's transaction; it gets its `seq` after commit. No
+    /// RETURNING: the caller may append an event it may not read (row-level security). The
     /// NOTIFY on `newEventsChannel` wakes a sequencer on some instance. A NOTIFY serialises
     /// commits (PostgreSQL holds its queue lock through the commit's WAL flush), so hot paths
     /// (message posts) write their event without one and call `EventHub.nudge()` after commit.
@@ -17,9 +18,8 @@ public enum EventRepository {
             WITH e AS (
               INSERT INTO events (type, force_id, case_id, report_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
               VALUES (\(event.type), \(event.forceID), \(event.caseID), \(event.reportID), \(event.resourceID),
-                      \(event.recipientIDs)::uuid[], \(event.staffVisible), \(event.inChangeFeed), \(event.data)::jsonb)
-              RETURNING id)
-            SELECT pg_notify(\(newEventsChannel), '') FROM e
+                      \(event.recipientIDs)::uuid[], \(event.staffVisible), \(event.inChangeFeed), \(event.data)::jsonb))
+            SELECT pg_notify(\(newEventsChannel), '')
             """)
     }
 

@@ -36,7 +36,10 @@ enum EventRoutes {
                 "X-Accel-Buffering": "no",
             ]
             return HTTPResponse(status: 200, headers: headers, body: .stream { writer in
-                try await stream(to: writer, principal: principal, resumeAfter: resumeAfter, service: service, hub: hub)
+                // The body runs after the handler returned, outside the request's scope.
+                try await DatabaseScope.run(as: principal) {
+                    try await stream(to: writer, principal: principal, resumeAfter: resumeAfter, service: service, hub: hub)
+                }
             })
         }
     }

@@ -93,16 +93,17 @@ public struct AccountService: Sendable {
     }
 
     /// A platform operator, from the command line only. `409` when the email is taken.
+    /// An operator's action on no one's behalf (the first sysadmin cannot be authenticated).
     public func createSysadmin(email: String, name: String, password: String) async throws -> User {
         do {
-            return try await database.transaction { db in
+            return try await DatabaseScope.runAsSystem { try await database.transaction { db in
                 let user = try await UserRepository.insert(
                     db, NewUser(email: email, name: name, role: .sysadmin, forceID: nil, phone: nil, status: .active),
                     password: password, bcryptCost: configuration.bcryptCost)
                 try await audit.record(db, AuditEntry(actor: nil, action: "sysadmin.created", resourceType: "user",
                                                       resourceID: user.id.lowercasedString, origin: .commandLine("create-sysadmin")))
                 return user
-            }
+            } }
         } catch let error as PostgresError where error.code == .uniqueViolation {
             throw Problem.conflict("An account with the email \(email) already exists.")
         }

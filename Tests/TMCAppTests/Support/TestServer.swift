@@ -29,7 +29,9 @@ final class TestServer: Sendable {
         let app = try Application(configuration: configuration, logger: Logger(sink: TestServer.logSink))
         _ = try await app.migrate()
         try await app.start()
-        return TestServer(app: app, databaseName: db.name, databaseURL: db.url)
+        var owner = PostgresPoolConfiguration(url: db.url)
+        owner.size = 4
+        return TestServer(app: app, databaseName: db.name, databaseURL: db.url, database: PostgresPool(configuration: owner))
     }
 
     /// Test servers log to a file, not into the test output.
@@ -39,19 +41,23 @@ final class TestServer: Sendable {
         return LogSink(fileDescriptor: fd >= 0 ? fd : 2)
     }()
 
-    private init(app: Application, databaseName: String, databaseURL: String) {
+    private init(app: Application, databaseName: String, databaseURL: String, database: PostgresPool) {
         self.app = app
+        self.database = database
         self.databaseName = databaseName
         self.databaseURL = databaseURL
         self.client = TestHTTPClient(port: app.server.localPort)
     }
 
     var port: Int { app.server.localPort }
-    var database: PostgresPool { app.dependencies.database }
+    /// The database as the tables' owner, for fixtures and checks (row-level security does not
+    /// apply); the server itself acts as `tmc_app`.
+    let database: PostgresPool
 
     /// Stops the server; `dropDatabase` false keeps it for a second instance still running.
     func stop(dropDatabase: Bool = true) async {
         await app.shutdown()
+        await database.shutdown()
         if dropDatabase { await TestDatabase.drop(databaseName) }
     }
 }
