@@ -5,11 +5,11 @@ import TMCPostgres
 /// authenticated principal's force or own rows, or `system` for work done before anyone is
 /// authenticated or on no one's behalf. Statements outside any scope see none of the
 /// protected rows, so a forgotten scope fails loudly instead of leaking.
-enum DatabaseScope {
-    static let system = PostgresSessionSettings([("tmc.scope", "system"), ("tmc.force_id", ""), ("tmc.user_id", "")])
+public enum DatabaseScope {
+    public static let system = PostgresSessionSettings([("tmc.scope", "system"), ("tmc.force_id", ""), ("tmc.user_id", "")])
 
     /// Every scope sets the same three names, so that a change costs one statement.
-    static func settings(for principal: Principal) -> PostgresSessionSettings {
+    public static func settings(for principal: Principal) -> PostgresSessionSettings {
         let scope: String
         switch principal.role {
         case .victim: scope = "victim"
@@ -21,11 +21,11 @@ enum DatabaseScope {
                                         ("tmc.user_id", principal.userID.uuidString.lowercased())])
     }
 
-    static func run<T>(as principal: Principal, _ body: () async throws -> T) async rethrows -> T {
+    public static func run<T>(as principal: Principal, _ body: () async throws -> T) async rethrows -> T {
         try await PostgresSessionSettings.$current.withValue(settings(for: principal), operation: body)
     }
 
-    static func runAsSystem<T>(_ body: () async throws -> T) async rethrows -> T {
+    public static func runAsSystem<T>(_ body: () async throws -> T) async rethrows -> T {
         try await PostgresSessionSettings.$current.withValue(system, operation: body)
     }
 }
