@@ -3,8 +3,10 @@
 -- authenticated principal before each statement (see PostgresSessionSettings and
 -- DatabaseScope):
 --   tmc.scope     'force' (officers, supervisors, admins, integration keys), 'victim',
---                 'sysadmin', or 'system' (work done before anyone is authenticated or for
---                 no one: credential checks, anonymous reports, background workers)
+--                 'sysadmin', 'system' (work done before anyone is authenticated or for
+--                 no one: credential checks, anonymous reports, background workers), or
+--                 'bearer' (the victim's case read that resolves its token in the same
+--                 statement: tmc.bearer holds the token, and only its victim's cases show)
 --   tmc.force_id  the principal's force; tmc.user_id  the principal's account
 -- A statement without settings sees no row of these tables. So even a service that forgot to
 -- check who may see what cannot return another force's (or another victim's) rows.
@@ -52,24 +54,36 @@ CREATE FUNCTION tmc_case_force(p_case uuid) RETURNS uuid LANGUAGE sql STABLE SEC
 CREATE FUNCTION tmc_property_item_visible(p_item uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
   AS $$ SELECT EXISTS (SELECT 1 FROM public.property_items p
                        WHERE p.id = p_item AND (p.force_id = public.tmc_force() OR p.victim_id = public.tmc_user())) $$;
+-- The victim whose valid session token is in tmc.bearer (scope 'bearer'): the hot victim case
+-- read resolves its token and reads the case in one statement, before any principal is known.
+CREATE FUNCTION tmc_bearer_victim() RETURNS uuid LANGUAGE sql STABLE SECURITY DEFINER
+  AS $$ SELECT t.user_id FROM public.tokens t JOIN public.users u ON u.id = t.user_id
+        WHERE current_setting('tmc.scope', true) = 'bearer'
+          AND t.token_hash = sha256(convert_to(current_setting('tmc.bearer', true), 'UTF8'))
+          AND t.revoked_at IS NULL AND t.expires_at > now() AND u.role = 'victim' AND u.status = 'active' $$;
+CREATE FUNCTION tmc_bearer_is_case_victim(p_case uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+  AS $$ SELECT EXISTS (SELECT 1 FROM public.case_victims cv
+                       WHERE cv.case_id = p_case AND cv.user_id = public.tmc_bearer_victim()) $$;
 CREATE FUNCTION tmc_report_visible(p_report uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
   AS $$ SELECT EXISTS (SELECT 1 FROM public.reports r
                        WHERE r.id = p_report AND (r.force_id = public.tmc_force() OR r.submitted_force_id = public.tmc_force()
                                                   OR r.reporter_id = public.tmc_user())) $$;
 REVOKE ALL ON FUNCTION tmc_is_case_victim(uuid), tmc_case_force(uuid), tmc_property_item_visible(uuid),
-                       tmc_report_visible(uuid) FROM PUBLIC;
+                       tmc_report_visible(uuid), tmc_bearer_victim(), tmc_bearer_is_case_victim(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tmc_is_case_victim(uuid), tmc_case_force(uuid), tmc_property_item_visible(uuid),
-                          tmc_report_visible(uuid) TO tmc_app;
+                          tmc_report_visible(uuid), tmc_bearer_victim(), tmc_bearer_is_case_victim(uuid) TO tmc_app;
 
 -- One policy per table for every command (the USING rule is also the WITH CHECK rule), except
 -- where noted.
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON cases
-  USING (tmc_system() OR force_id = tmc_force() OR tmc_is_case_victim(id));
+  USING (tmc_system() OR force_id = tmc_force() OR tmc_is_case_victim(id)
+         OR (tmc_scope() = 'bearer' AND tmc_bearer_is_case_victim(id)));
 
 ALTER TABLE case_victims ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_victims
-  USING (tmc_system() OR user_id = tmc_user() OR tmc_case_force(case_id) = tmc_force());
+  USING (tmc_system() OR user_id = tmc_user() OR tmc_case_force(case_id) = tmc_force()
+         OR (tmc_scope() = 'bearer' AND user_id = tmc_bearer_victim()));
 
 ALTER TABLE case_updates ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_updates

@@ -131,6 +131,22 @@ final class RowLevelSecurityTests: XCTestCase {
         XCTAssertEqual(all, 2, "the system scope (credential checks, background work) sees every force")
     }
 
+    /// The one-statement victim case read runs before a principal exists: the bearer scope shows
+    /// a case only through a valid victim session token on it.
+    func testTheBearerScopeShowsOnlyTheTokensVictimsCases() async throws {
+        func cases(_ bearer: String) async throws -> [UUID] {
+            try await DatabaseScope.run(bearer: bearer) {
+                try await appPool.query("SELECT id FROM cases").rows.map { try $0.decode("id", as: UUID.self) }
+            }
+        }
+        assertEqual(try await cases(f.victim1.token), [caseA])
+        assertEqual(try await cases(f.victim3.token), [caseB])
+        assertEqual(try await cases(f.officerA.token), [], "staff tokens take the usual path")
+        assertEqual(try await cases("tmc_not_a_token"), [])
+        try await f.db.execute("UPDATE tokens SET revoked_at = now() WHERE user_id = \(f.victim1.id)")
+        assertEqual(try await cases(f.victim1.token), [], "a revoked token shows nothing")
+    }
+
     /// A service bug that forgets to check the force (here: it passes the case's own force, or
     /// no filter at all) still cannot read or change another force's case through the repositories.
     func testARepositoryCallWithTheWrongForceCannotCrossForces() async throws {

@@ -76,20 +76,29 @@ public struct CaseService: Sendable {
     /// `AuthenticationMiddleware.deferredRoutes`): a victim's read is one round trip; every
     /// other caller continues as `get(_:caseID:origin:)` with the resolved principal.
     public func get(bearer: String, caseID: UUID?, origin: RequestOrigin, authentication: AuthenticationService) async throws -> CaseView {
+        // Once the principal is known, the rest runs in its row-level security scope.
+        func asPrincipal(_ principal: Principal) async throws -> CaseView {
+            try await DatabaseScope.run(as: principal) { try await get(principal, caseID: caseID, origin: origin) }
+        }
         guard let id = caseID else {
             guard let principal = try await authentication.authenticate(bearer: bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
-            return try await get(principal, caseID: nil, origin: origin)
+            return try await asPrincipal(principal)
         }
         guard AuthenticationService.isPlausible(bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
-        guard let found = try await CredentialRepository.resolveTokenWithVictimCase(database, bearer: bearer, caseID: id) else {
+        // The bearer scope lets the statement read the case only if the token is a valid
+        // victim's session on that case (migration 0010), whatever the SQL asks for.
+        let resolved = try await DatabaseScope.run(bearer: bearer) {
+            try await CredentialRepository.resolveTokenWithVictimCase(database, bearer: bearer, caseID: id)
+        }
+        guard let found = resolved else {
             // Not a valid session token: an API key, or nothing valid at all.
             guard let principal = try await authentication.authenticate(bearer: bearer) else {
                 throw Problem.unauthenticated("The token is unknown, expired or revoked.")
             }
-            return try await get(principal, caseID: id, origin: origin)
+            return try await asPrincipal(principal)
         }
         let principal = try await authentication.accept(found.credential)
-        guard principal.role == .victim else { return try await get(principal, caseID: id, origin: origin) }
+        guard principal.role == .victim else { return try await asPrincipal(principal) }
         try CasePolicy.require(principal, CasePolicy.readers)
         guard let (record, me) = found.victimCase else { throw Problem.notFound("No such case.") }
         return CaseView(victim: record, me: me)
