@@ -91,6 +91,62 @@ final class PostgresSessionSettingsTests: PostgresTestCase, @unchecked Sendable 
         XCTAssertEqual(asAlice, ["victim", "alice", ""])
     }
 
+    /// A settings change goes out pipelined with a prepared statement; when that statement
+    /// fails, their implicit transaction undoes the change, and the next statement sets it again.
+    func testAFailedPipelinedStatementUndoesItsSettingsChange() async throws {
+        let pool = makePool(size: 1)
+        let divide: (Int) -> PostgresQuery = { "SELECT 10 / \($0) AS q" }
+        _ = try await PostgresSessionSettings.$current.withValue(Self.alice) { try await pool.query(divide(2)) }
+        _ = try await PostgresSessionSettings.$current.withValue(Self.alice) { try await seen(pool) }
+        do {
+            _ = try await PostgresSessionSettings.$current.withValue(Self.bob) { try await pool.query(divide(0)) }
+            XCTFail("division by zero")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error.code.raw, "22012")
+        }
+        let asBob = try await PostgresSessionSettings.$current.withValue(Self.bob) { try await seen(pool) }
+        XCTAssertEqual(asBob, ["victim", "bob", ""])
+    }
+
+    func testAPipelinedWriteCommitsAndItsResultArrives() async throws {
+        let pool = makePool(size: 1)
+        _ = try await pool.simpleQuery("DROP TABLE IF EXISTS notes; CREATE TABLE notes (author text, body text)")
+        let insert: (String) -> PostgresQuery = {
+            "INSERT INTO notes VALUES (current_setting('tmc.user_id', true), \($0)) RETURNING author"
+        }
+        for (settings, body) in [(Self.alice, "one"), (Self.bob, "two"), (Self.alice, "three")] {
+            let author = try await PostgresSessionSettings.$current.withValue(settings) {
+                try await pool.queryFirst(insert(body))!.decode("author", as: String.self)
+            }
+            XCTAssertEqual(author, settings.value("tmc.user_id"))
+        }
+        let other = makePool(size: 1)
+        let rows = try await other.query("SELECT author, body FROM notes ORDER BY body").rows.map { [try $0.decode("author", as: String.self), try $0.decode("body", as: String.self)] }
+        XCTAssertEqual(rows, [["alice", "one"], ["alice", "three"], ["bob", "two"]])
+    }
+
+    func testAPipelinedStatementThatVanishedIsPreparedAgain() async throws {
+        let pool = makePool(size: 1)
+        _ = try await PostgresSessionSettings.$current.withValue(Self.alice) { try await seen(pool) }
+        _ = try await pool.simpleQuery("DEALLOCATE ALL")
+        let asBob = try await PostgresSessionSettings.$current.withValue(Self.bob) { try await seen(pool) }
+        XCTAssertEqual(asBob, ["victim", "bob", ""])
+    }
+
+    func testANulByteInAPipelinedParameterFailsCleanly() async throws {
+        let pool = makePool(size: 1)
+        let echo: (String) -> PostgresQuery = { "SELECT \($0)::text AS v" }
+        _ = try await PostgresSessionSettings.$current.withValue(Self.alice) { try await pool.query(echo("ok")) }
+        do {
+            _ = try await PostgresSessionSettings.$current.withValue(Self.bob) { try await pool.query(echo("a\u{0}b")) }
+            XCTFail("NUL byte")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error.code.raw, "22021")
+        }
+        let asBob = try await PostgresSessionSettings.$current.withValue(Self.bob) { try await seen(pool) }
+        XCTAssertEqual(asBob, ["victim", "bob", ""])
+    }
+
     func testATransitionSetsWhatChangedAndResetsWhatIsNoLongerSet() {
         XCTAssertNil(Self.alice.transition(from: Self.alice, known: ["tmc.scope", "tmc.user_id"]), "no change, no statement")
         XCTAssertNil(PostgresSessionSettings.empty.transition(from: .empty, known: []))

@@ -56,6 +56,9 @@ final class LoopConnection: @unchecked Sendable {
         var tag = ""
         var error: PostgresError?
         var retried = false
+        /// Every step was sent at once in libpq's pipeline mode, ended by one Sync: the steps
+        /// advance as their results arrive, and the Sync's result completes the request.
+        var pipelined = false
 
         init(request: Request, steps: [Step], columns: PostgresColumns? = nil) {
             self.request = request
@@ -166,9 +169,11 @@ final class LoopConnection: @unchecked Sendable {
         }
         if let change = request.settings.transition(from: appliedSettings, known: knownSettingNames) {
             state.steps.insert(.applySettings(request.settings, sql: change.sql, binds: change.binds), at: 0)
+            // A settings change and a prepared statement go out together: one round trip.
+            if state.steps.count == 2, case .execute = state.steps[1] { state.pipelined = true }
         }
         active = state
-        sendNextStep()
+        if state.pipelined { sendPipeline() } else { sendNextStep() }
     }
 
     /// Sends the next step of the active request, or completes it when none is left.
@@ -207,6 +212,45 @@ final class LoopConnection: @unchecked Sendable {
             active?.error = brokenError()
             return complete()
         }
+        flush()
+    }
+
+    /// Sends every step of the active request in pipeline mode, then a Sync. Both statements run
+    /// in one implicit transaction (or in the open block), so a failure of either undoes the
+    /// settings change too; `complete` then forgets what the session holds.
+    private func sendPipeline() {
+        guard let state = active, let conn else { return }
+        if case .query(let query) = state.request.kind, query.binds.contains(where: { $0.text?.utf8.contains(0) ?? false }) {
+            state.error = PostgresError(code: .init("22021"), message: "a parameter contains a NUL byte, which PostgreSQL text cannot hold")
+            return complete()
+        }
+        guard PQenterPipelineMode(conn) == 1 else {
+            state.error = brokenError()
+            return complete()
+        }
+        var sent: Int32 = 1
+        for step in state.steps where sent == 1 {
+            switch (step, state.request.kind) {
+            case (.applySettings(_, let sql, let binds), _):
+                sent = withCStrings(binds) { values in
+                    PQsendQueryParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0)
+                } ?? 0
+            case (.execute(let name), .query(let query)):
+                guard let result = withCStrings(query.binds.map(\.text), { values in
+                    PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0)
+                }) else {
+                    preconditionFailure("parameters were checked for NUL bytes")
+                }
+                sent = result
+            default:
+                preconditionFailure("only a settings change and an execution are pipelined")
+            }
+        }
+        guard sent == 1, PQpipelineSync(conn) == 1 else {
+            state.error = brokenError()
+            return complete()
+        }
+        state.current = state.steps.removeFirst()
         flush()
     }
 
@@ -254,6 +298,17 @@ final class LoopConnection: @unchecked Sendable {
 
     private func take(_ result: OpaquePointer) {
         guard let state = active else { return }
+        if state.pipelined {
+            switch PQresultStatus(result) {
+            case PGRES_PIPELINE_SYNC:
+                return finishPipeline()
+            case PGRES_PIPELINE_ABORTED:
+                if state.error == nil { state.error = PostgresError(code: .init("25P02"), message: "the pipeline was aborted") }
+                return
+            default:
+                break
+            }
+        }
         switch state.current {
         case .deallocate:
             break
@@ -275,7 +330,7 @@ final class LoopConnection: @unchecked Sendable {
     }
 
     private func stepFinished() {
-        if let state = active, case .applySettings(let settings, _, _) = state.current {
+        if let state = active, !state.pipelined, case .applySettings(let settings, _, _) = state.current {
             knownSettingNames.formUnion(settings.values.map(\.name))
             guard state.error == nil, let conn else {
                 appliedSettings = nil
@@ -284,6 +339,16 @@ final class LoopConnection: @unchecked Sendable {
             appliedSettings = settings
             settingsChangedInBlock = PQtransactionStatus(conn) != PQTRANS_IDLE
             return sendNextStep()
+        }
+        if let state = active, state.pipelined {
+            // The end of one statement's results; the next was sent already, and the Sync's
+            // result (`finishPipeline`) completes the request.
+            if case .applySettings(let settings, _, _) = state.current {
+                knownSettingNames.formUnion(settings.values.map(\.name))
+                appliedSettings = settings
+            }
+            if !state.steps.isEmpty { state.current = state.steps.removeFirst() }
+            return
         }
         guard let state = active, case .query(let query) = state.request.kind else { return complete() }
         switch state.current {
@@ -313,6 +378,28 @@ final class LoopConnection: @unchecked Sendable {
         case .simple:
             complete()
         }
+    }
+
+    /// The Sync's result arrived: every result of the pipeline is in.
+    private func finishPipeline() {
+        guard let state = active, let conn else { return }
+        if PQexitPipelineMode(conn) != 1, state.error == nil { state.error = brokenError() }
+        if PQtransactionStatus(conn) != PQTRANS_IDLE {
+            // Changed inside a block: its ROLLBACK would undo the change.
+            settingsChangedInBlock = true
+        } else if state.error != nil {
+            // The implicit transaction that held the change failed, and undid it.
+            appliedSettings = nil
+        }
+        if let error = state.error, !state.retried, PQtransactionStatus(conn) == PQTRANS_IDLE, case .query(let query) = state.request.kind,
+           error.code.raw == "26000" || (error.code.raw == "0A000" && error.message.contains("cached plan must not change result type")) {
+            // The prepared statement vanished or changed shape: run the request again, preparing
+            // it afresh (not pipelined, so the existing recovery applies).
+            statements.remove(query.sql)
+            active = nil
+            return start(state.request)
+        }
+        complete()
     }
 
     private func complete() {
