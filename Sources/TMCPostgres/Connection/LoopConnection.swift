@@ -39,7 +39,10 @@ final class LoopConnection: @unchecked Sendable {
     }
 
     private enum Step {
-        case applySettings(PostgresSessionSettings, sql: String, binds: [String])
+        /// Runs the prepared `PostgresSessionSettings.applySQL` (named `name`).
+        case applySettings(PostgresSessionSettings, name: String, binds: [String])
+        /// Prepares `PostgresSessionSettings.applySQL` as `name`.
+        case prepareSettings(String)
         case prepare(String)
         case deallocate(String)
         case execute(String)
@@ -167,10 +170,15 @@ final class LoopConnection: @unchecked Sendable {
         case .simple:
             state = Active(request: request, steps: [.simple])
         }
-        if let change = request.settings.transition(from: appliedSettings, known: knownSettingNames) {
-            state.steps.insert(.applySettings(request.settings, sql: change.sql, binds: change.binds), at: 0)
-            // A settings change and a prepared statement go out together: one round trip.
-            if state.steps.count == 2, case .execute = state.steps[1] { state.pipelined = true }
+        if let binds = request.settings.transition(from: appliedSettings, known: knownSettingNames) {
+            if let entry = statements.lookup(PostgresSessionSettings.applySQL) {
+                state.steps.insert(.applySettings(request.settings, name: entry.name, binds: binds), at: 0)
+                // A settings change and a prepared statement go out together: one round trip.
+                if state.steps.count == 2, case .execute = state.steps[1] { state.pipelined = true }
+            } else {
+                let name = statements.makeName()
+                state.steps.insert(contentsOf: [.prepareSettings(name), .applySettings(request.settings, name: name, binds: binds)], at: 0)
+            }
         }
         active = state
         if state.pipelined { sendPipeline() } else { sendNextStep() }
@@ -184,11 +192,10 @@ final class LoopConnection: @unchecked Sendable {
         state.current = step
         var sent: Int32 = 0
         switch (step, state.request.kind) {
-        case (.applySettings(_, let sql, let binds), _):
-            // Names are the program's own; values (ids, role names) go as parameters.
-            sent = withCStrings(binds) { values in
-                PQsendQueryParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0)
-            } ?? 0
+        case (.prepareSettings(let name), _):
+            sent = PQsendPrepare(conn, name, PostgresSessionSettings.applySQL, 2, nil)
+        case (.applySettings(_, let name, let binds), _):
+            sent = withCStrings(binds) { values in PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0) } ?? 0
         case (.prepare(let name), .query(let query)):
             sent = PQsendPrepare(conn, name, query.sql, Int32(query.binds.count), nil)
         case (.execute(let name), .query(let query)):
@@ -231,10 +238,8 @@ final class LoopConnection: @unchecked Sendable {
         var sent: Int32 = 1
         for step in state.steps where sent == 1 {
             switch (step, state.request.kind) {
-            case (.applySettings(_, let sql, let binds), _):
-                sent = withCStrings(binds) { values in
-                    PQsendQueryParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0)
-                } ?? 0
+            case (.applySettings(_, let name, let binds), _):
+                sent = withCStrings(binds) { values in PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0) } ?? 0
             case (.execute(let name), .query(let query)):
                 guard let result = withCStrings(query.binds.map(\.text), { values in
                     PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0)
@@ -312,7 +317,7 @@ final class LoopConnection: @unchecked Sendable {
         switch state.current {
         case .deallocate:
             break
-        case .applySettings:
+        case .applySettings, .prepareSettings:
             if case .failure(let error) = ResultReader.read(result, columns: nil), state.error == nil { state.error = error }
         case .prepare, .execute, .simple:
             switch ResultReader.read(result, columns: state.columns) {
@@ -330,10 +335,29 @@ final class LoopConnection: @unchecked Sendable {
     }
 
     private func stepFinished() {
+        if let state = active, case .prepareSettings(let name) = state.current {
+            guard state.error == nil else { return complete() }
+            if let evicted = statements.insert(PostgresSessionSettings.applySQL, name: name) {
+                // The request's own statement may be the one evicted: prepare it again then.
+                state.steps = state.steps.flatMap { step -> [Step] in
+                    guard case .execute(evicted) = step else { return [step] }
+                    let fresh = statements.makeName()
+                    return [.prepare(fresh), .execute(fresh)]
+                }
+                state.steps.insert(.deallocate(evicted), at: 0)
+            }
+            return sendNextStep()
+        }
         if let state = active, !state.pipelined, case .applySettings(let settings, _, _) = state.current {
             knownSettingNames.formUnion(settings.values.map(\.name))
             guard state.error == nil, let conn else {
                 appliedSettings = nil
+                if state.error?.code.raw == "26000", let conn, PQtransactionStatus(conn) == PQTRANS_IDLE {
+                    // The settings statement vanished (DEALLOCATE ALL): prepare it again.
+                    statements.remove(PostgresSessionSettings.applySQL)
+                    active = nil
+                    return start(state.request)
+                }
                 return complete()
             }
             appliedSettings = settings
@@ -357,7 +381,7 @@ final class LoopConnection: @unchecked Sendable {
             if let evicted = statements.insert(query.sql, name: name) { state.steps.insert(.deallocate(evicted), at: 0) }
             state.result = nil
             sendNextStep()
-        case .deallocate, .applySettings:
+        case .deallocate, .applySettings, .prepareSettings:
             sendNextStep()
         case .execute(let name):
             // The statement vanished (DISCARD ALL, DEALLOCATE) or its result shape changed
@@ -396,6 +420,7 @@ final class LoopConnection: @unchecked Sendable {
             // The prepared statement vanished or changed shape: run the request again, preparing
             // it afresh (not pipelined, so the existing recovery applies).
             statements.remove(query.sql)
+            statements.remove(PostgresSessionSettings.applySQL)
             active = nil
             return start(state.request)
         }

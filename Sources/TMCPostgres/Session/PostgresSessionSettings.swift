@@ -34,21 +34,19 @@ public struct PostgresSessionSettings: Sendable, Equatable {
         }
     }
 
-    /// The statement and parameters that turn a session set to `previous` (nil: unknown, so
-    /// `known` names are all reset) into `self`: one `set_config` per name.
-    func transition(from previous: PostgresSessionSettings?, known: Set<String>) -> (sql: String, binds: [String])? {
+    /// The one statement that changes settings, prepared once per connection: names and values
+    /// go as two text arrays.
+    static let applySQL = "SELECT set_config(s.name, s.value, false) FROM unnest($1::text[], $2::text[]) AS s(name, value)"
+
+    /// The parameters of `applySQL` that turn a session set to `previous` (nil: unknown, so
+    /// `known` names are all reset) into `self`; nil when nothing changes.
+    func transition(from previous: PostgresSessionSettings?, known: Set<String>) -> [String]? {
+        guard previous.map({ $0 != self }) ?? true else { return nil }
         var pairs = values.map { ($0.name, $0.value) }
         let mine = Set(values.map(\.name))
         let stale = (previous.map { Set($0.values.map(\.name)) } ?? known).subtracting(mine)
         pairs += stale.sorted().map { ($0, "") }
-        guard !pairs.isEmpty, previous.map({ $0 != self }) ?? true else { return nil }
-        var sql = "SELECT "
-        var binds: [String] = []
-        for (index, pair) in pairs.enumerated() {
-            if index > 0 { sql += ", " }
-            sql += "set_config($\(binds.count + 1), $\(binds.count + 2), false)"
-            binds += [pair.0, pair.1]
-        }
-        return (sql, binds)
+        guard !pairs.isEmpty else { return nil }
+        return [PostgresArrayLiteral.encode(pairs.map(\.0)), PostgresArrayLiteral.encode(pairs.map(\.1))]
     }
 }
