@@ -37,16 +37,23 @@ SERVER_PID="$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | cut -d= -f2 | 
 
 cd "$PEERS"
 export WRK_DIR="$PEERS/wrk" TARGETS
-printf '%-10s %10s %8s %8s %7s\n' workload "req/s" "p50 ms" "p99 ms" errors
+# CPU per request (server, PostgreSQL) is far steadier than req/s on a shared machine.
+printf '%-10s %10s %8s %8s %7s %12s %12s\n' workload "req/s" "p50 ms" "p99 ms" errors "srv us/req" "pg us/req"
 for r in $(seq 1 "$RUNS"); do
   for w in $WORKLOADS; do
     case "$w" in me) script=me.lua;; case-read) script=case_read.lua;; *) echo "unknown workload $w"; exit 2;; esac
     wrk -t2 -c64 -d"${WARMUP}s" -s "wrk/$script" "http://127.0.0.1:$PORT/" > /dev/null 2>&1
+    PG_PIDS="$(postgres_pids "$PGDIR")"
+    srv0=$(cpu_ticks "$SERVER_PID"); pg0=$(cpu_ticks $PG_PIDS)
     res="$(wrk -t2 -c64 -d"${DURATION}s" --latency -s "wrk/$script" "http://127.0.0.1:$PORT/" | grep '^RESULT')"
+    srv1=$(cpu_ticks "$SERVER_PID"); pg1=$(cpu_ticks $PG_PIDS)
     v() { echo "$res" | grep -o "$1=[-0-9.]*" | cut -d= -f2; }
     errs=$(( $(v err_connect) + $(v err_read) + $(v err_write) + $(v err_timeout) + $(v err_status) ))
-    printf '%-10s %10.0f %8.2f %8.2f %7d\n' "$w" "$(awk -v n="$(v requests)" -v d="$(v duration_us)" 'BEGIN{print n/(d/1e6)}')" \
-      "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$errs"
+    tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+    printf '%-10s %10.0f %8.2f %8.2f %7d %12.0f %12.0f\n' "$w" "$(awk -v n="$(v requests)" -v d="$(v duration_us)" 'BEGIN{print n/(d/1e6)}')" \
+      "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$errs" \
+      "$(awk -v t=$((srv1 - srv0)) -v u=$tick_us -v n="$(v requests)" 'BEGIN{print t*u/n}')" \
+      "$(awk -v t=$((pg1 - pg0)) -v u=$tick_us -v n="$(v requests)" 'BEGIN{print t*u/n}')"
   done
 done
 echo "server peak RSS: $(peak_rss_mib "$SERVER_PID") MiB"

@@ -48,3 +48,20 @@ wait_healthy() {
 peak_rss_mib() {
   awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null
 }
+
+# CPU time (user + system, in clock ticks) used so far by the given processes, all threads.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$(( total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
+
+# The postmaster of the cluster in $1 and its children (backends, writers).
+postgres_pids() {
+  local postmaster
+  postmaster="$(head -1 "$1/postmaster.pid" 2>/dev/null)" || return 0
+  echo "$postmaster" $(pgrep -P "$postmaster")
+}
