@@ -9,6 +9,18 @@ set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 usage() { echo "usage: $0 start|stop|restart DIR [PORT]" >&2; exit 64; }
+
+# The postmaster pg_ctl leaves running inherits this script's descriptors. Close every one above
+# stderr (but the script itself, which bash reads through one), so that a caller waiting for this
+# script to end (on a pipe, or on the socket Foundation's Process watches) does not wait for the
+# cluster instead.
+self="$(readlink -f "$0")"
+for fd in /proc/$$/fd/*; do
+  n="${fd##*/}"
+  [ "$n" -gt 2 ] 2>/dev/null || continue
+  [ "$(readlink "$fd" 2>/dev/null)" = "$self" ] && continue
+  eval "exec $n>&-" 2>/dev/null || true
+done
 [ $# -ge 2 ] || usage
 command="$1" dir="$2" port="${3:-}"
 

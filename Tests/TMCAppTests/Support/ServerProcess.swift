@@ -58,7 +58,7 @@ final class ServerProcess: @unchecked Sendable {
         }
         let logURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("trackmycrime-child-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         let process = Process()
         process.executableURL = binary
