@@ -132,6 +132,8 @@ if [ "$SSE_STREAMS" -gt 0 ]; then
        "($(field "$OUT/sse.txt" events_per_s)/s), $(field "$OUT/sse.txt" comments) comments; streams failed or ended early: $sse_errors"
   grep '^  stream error' "$OUT/sse.txt" || true
   errors=$((errors + sse_errors))
+  # Messages were posted to every force all along: streams that saw none mean live events are broken.
+  if [ "$(field "$OUT/sse.txt" events)" -eq 0 ]; then echo "the streams received no events"; errors=$((errors + 1)); fi
 fi
 
 # What the database holds agrees with what was acknowledged: everything acknowledged, plus at most
