@@ -4,15 +4,7 @@ import XCTest
 /// The `trackmycrime` executable as an operator uses it: help, configuration errors, migrate,
 /// and serve stopping cleanly on SIGTERM.
 final class CommandLineTests: XCTestCase {
-    static var binary: URL {
-        let build = TestDatabase.repositoryRoot.appendingPathComponent(".build")
-        let candidates = [
-            build.appendingPathComponent("debug/trackmycrime"),
-            build.appendingPathComponent("x86_64-unknown-linux-gnu/debug/trackmycrime"),
-            build.appendingPathComponent("aarch64-unknown-linux-gnu/debug/trackmycrime"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    static var binary: URL { ServerProcess.binary }
 
     struct Outcome {
         var status: Int32

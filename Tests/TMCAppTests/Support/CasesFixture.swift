@@ -33,9 +33,11 @@ struct CasesFixture {
     var victim2: Person!
     var victim3: Person!
 
-    /// `configure` may change the server's configuration (small limits) before it starts.
-    static func make(_ configure: (inout AppConfiguration) -> Void = { _ in }) async throws -> CasesFixture {
-        let server = try await TestServer.start(configure)
+    /// `configure` may change the server's configuration (small limits) before it starts;
+    /// `database` is one to use instead of a new one on the shared test cluster.
+    static func make(_ configure: (inout AppConfiguration) -> Void = { _ in },
+                     database: (name: String, url: String)? = nil) async throws -> CasesFixture {
+        let server = try await TestServer.start(configure, database: database)
         var f = CasesFixture(server: server)
         for force in [f.forceA, f.forceB] {
             try await f.db.execute("INSERT INTO forces (id, code, name) VALUES (\(force.id), \(force.code), \(force.code + " Police"))")
