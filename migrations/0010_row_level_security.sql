@@ -42,69 +42,52 @@ CREATE FUNCTION tmc_force() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE
 CREATE FUNCTION tmc_user() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT nullif(current_setting('tmc.user_id', true), '')::uuid $$;
 
--- Facts about a case that a policy on another table needs. SECURITY DEFINER (owned by the
--- tables' owner) so that these lookups do not recurse into the policies of `cases` and
--- `case_victims`; PL/pgSQL so that their plans are cached per session (a non-inlined SQL
--- function is planned again in every statement that calls it). Every name is
--- schema-qualified, and tmc_app cannot create objects in any schema, so no search_path setting
--- is needed (it would cost a GUC switch per call). Policies call them only in the scope that
--- needs them (tmc_scope() = 'victim' AND …), so other scopes never pay for them.
-CREATE FUNCTION tmc_is_case_victim(p_case uuid) RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
-  AS $$ BEGIN
-    RETURN EXISTS (SELECT 1 FROM public.case_victims cv WHERE cv.case_id = p_case AND cv.user_id = public.tmc_user());
-  END $$;
+-- Cross-table rules are subqueries inside the policies, so they are planned with the statement
+-- and cached with its plan (a function call would run as a separate query every time). The
+-- one exception breaks a cycle: `cases` looks at `case_victims` for victims, so `case_victims`
+-- reaches `cases` for staff through a SECURITY DEFINER function (owned by the tables' owner, so
+-- it does not recurse into the policy of `cases`). Names in it are schema-qualified and tmc_app
+-- cannot create objects in any schema, so it needs no search_path setting.
 CREATE FUNCTION tmc_case_force(p_case uuid) RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER
   AS $$ BEGIN
     RETURN (SELECT c.force_id FROM public.cases c WHERE c.id = p_case);
   END $$;
-CREATE FUNCTION tmc_property_item_visible(p_item uuid) RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
-  AS $$ BEGIN
-    RETURN EXISTS (SELECT 1 FROM public.property_items p
-                   WHERE p.id = p_item AND (p.force_id = public.tmc_force() OR p.victim_id = public.tmc_user()));
-  END $$;
+REVOKE ALL ON FUNCTION tmc_case_force(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tmc_case_force(uuid) TO tmc_app;
+
 -- The victim whose valid session token is in tmc.bearer (scope 'bearer'): the hot victim case
 -- read resolves its token and reads the case in one statement, before any principal is known.
-CREATE FUNCTION tmc_bearer_victim() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER
-  AS $$ BEGIN
-    RETURN (SELECT t.user_id FROM public.tokens t JOIN public.users u ON u.id = t.user_id
-            WHERE current_setting('tmc.scope', true) = 'bearer'
-              AND t.token_hash = sha256(convert_to(current_setting('tmc.bearer', true), 'UTF8'))
-              AND t.revoked_at IS NULL AND t.expires_at > now() AND u.role = 'victim' AND u.status = 'active');
-  END $$;
-CREATE FUNCTION tmc_bearer_is_case_victim(p_case uuid) RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
-  AS $$ BEGIN
-    RETURN EXISTS (SELECT 1 FROM public.case_victims cv WHERE cv.case_id = p_case AND cv.user_id = public.tmc_bearer_victim());
-  END $$;
-CREATE FUNCTION tmc_report_visible(p_report uuid) RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
-  AS $$ BEGIN
-    RETURN EXISTS (SELECT 1 FROM public.reports r
-                   WHERE r.id = p_report AND (r.force_id = public.tmc_force() OR r.submitted_force_id = public.tmc_force()
-                                              OR r.reporter_id = public.tmc_user()));
-  END $$;
-REVOKE ALL ON FUNCTION tmc_is_case_victim(uuid), tmc_case_force(uuid), tmc_property_item_visible(uuid),
-                       tmc_report_visible(uuid), tmc_bearer_victim(), tmc_bearer_is_case_victim(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tmc_is_case_victim(uuid), tmc_case_force(uuid), tmc_property_item_visible(uuid),
-                          tmc_report_visible(uuid), tmc_bearer_victim(), tmc_bearer_is_case_victim(uuid) TO tmc_app;
+CREATE VIEW tmc_bearer_victim AS
+  SELECT t.user_id FROM tokens t JOIN users u ON u.id = t.user_id
+  WHERE current_setting('tmc.scope', true) = 'bearer'
+    AND t.token_hash = sha256(convert_to(current_setting('tmc.bearer', true), 'UTF8'))
+    AND t.revoked_at IS NULL AND t.expires_at > now() AND u.role = 'victim' AND u.status = 'active';
+GRANT SELECT ON tmc_bearer_victim TO tmc_app;
 
 -- One policy per table for every command (the USING rule is also the WITH CHECK rule), except
--- where noted.
+-- where noted. Each arm applies in one scope only, and the cheap column comparisons come first.
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON cases
-  USING (tmc_system() OR force_id = tmc_force() OR (tmc_scope() = 'victim' AND tmc_is_case_victim(id))
-         OR (tmc_scope() = 'bearer' AND tmc_bearer_is_case_victim(id)));
+  USING (tmc_system() OR force_id = tmc_force()
+         OR (tmc_scope() = 'victim' AND id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user()))
+         OR (tmc_scope() = 'bearer' AND id IN (SELECT cv.case_id FROM case_victims cv
+                                               WHERE cv.user_id = (SELECT b.user_id FROM tmc_bearer_victim b))));
 
 ALTER TABLE case_victims ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_victims
-  USING (tmc_system() OR user_id = tmc_user() OR (tmc_scope() = 'force' AND tmc_case_force(case_id) = tmc_force())
-         OR (tmc_scope() = 'bearer' AND user_id = (SELECT tmc_bearer_victim())));
+  USING (tmc_system() OR user_id = tmc_user()
+         OR (tmc_scope() = 'force' AND tmc_case_force(case_id) = tmc_force())
+         OR (tmc_scope() = 'bearer' AND user_id = (SELECT b.user_id FROM tmc_bearer_victim b)));
 
 ALTER TABLE case_updates ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_updates
-  USING (tmc_system() OR force_id = tmc_force() OR (tmc_scope() = 'victim' AND tmc_is_case_victim(case_id)));
+  USING (tmc_system() OR force_id = tmc_force()
+         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
 
 ALTER TABLE case_clocks ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_clocks
-  USING (tmc_system() OR force_id = tmc_force() OR (tmc_scope() = 'victim' AND tmc_is_case_victim(case_id)));
+  USING (tmc_system() OR force_id = tmc_force()
+         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
 
 ALTER TABLE review_requests ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON review_requests
@@ -112,28 +95,30 @@ CREATE POLICY isolation ON review_requests
 
 ALTER TABLE victim_statements ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON victim_statements
-  USING (tmc_system() OR victim_id = tmc_user() OR (tmc_scope() = 'force' AND tmc_case_force(case_id) = tmc_force()));
+  USING (tmc_system() OR victim_id = tmc_user()
+         OR (tmc_scope() = 'force' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.force_id = tmc_force())));
 
 ALTER TABLE property_items ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON property_items
   USING (tmc_system() OR force_id = tmc_force() OR victim_id = tmc_user());
 
+-- A version is visible with its item (whose own policy applies inside the subquery).
 ALTER TABLE property_item_versions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON property_item_versions
-  USING (tmc_system() OR (tmc_scope() IN ('force', 'victim') AND tmc_property_item_visible(item_id)));
+  USING (tmc_system() OR EXISTS (SELECT 1 FROM property_items p WHERE p.id = item_id));
 
 -- A victim's action can queue a notification for the officer of their own case.
 ALTER TABLE notifications ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON notifications
   USING (tmc_system() OR force_id = tmc_force() OR user_id = tmc_user()
-         OR (tmc_scope() = 'victim' AND case_id IS NOT NULL AND tmc_is_case_victim(case_id)));
+         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
 
 -- Like the audit log, the event log takes appends from anyone acting (a triage that
 -- transfers a report writes an event for the receiving force); reading is isolated.
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read_isolation ON events FOR SELECT
   USING (tmc_system() OR force_id = tmc_force() OR tmc_user() = ANY (recipient_ids)
-         OR (tmc_scope() = 'victim' AND case_id IS NOT NULL AND tmc_is_case_victim(case_id)));
+         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
 CREATE POLICY append ON events FOR INSERT
   WITH CHECK (tmc_scope() <> '');
 CREATE POLICY sequencing ON events FOR UPDATE
@@ -143,11 +128,13 @@ CREATE POLICY pruning ON events FOR DELETE
 
 ALTER TABLE message_cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON message_cases
-  USING (tmc_system() OR force_id = tmc_force() OR (tmc_scope() = 'victim' AND tmc_is_case_victim(case_id)));
+  USING (tmc_system() OR force_id = tmc_force()
+         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
 
 ALTER TABLE message_threads ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON message_threads
-  USING (tmc_system() OR victim_id = tmc_user() OR (tmc_scope() = 'force' AND tmc_case_force(case_id) = tmc_force()));
+  USING (tmc_system() OR victim_id = tmc_user()
+         OR (tmc_scope() = 'force' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.force_id = tmc_force())));
 
 ALTER TABLE messages ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON messages
@@ -161,9 +148,10 @@ ALTER TABLE reports ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON reports
   USING (tmc_system() OR force_id = tmc_force() OR submitted_force_id = tmc_force() OR reporter_id = tmc_user());
 
+-- A triage is visible with its report (whose own policy applies inside the subquery).
 ALTER TABLE report_triages ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON report_triages
-  USING (tmc_system() OR force_id = tmc_force() OR (tmc_scope() IN ('force', 'victim') AND tmc_report_visible(report_id)));
+  USING (tmc_system() OR force_id = tmc_force() OR EXISTS (SELECT 1 FROM reports r WHERE r.id = report_id));
 
 ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON api_keys
