@@ -66,101 +66,109 @@ GRANT SELECT ON tmc_bearer_victim TO tmc_app;
 
 -- One policy per table for every command (the USING rule is also the WITH CHECK rule), except
 -- where noted. Each arm applies in one scope only, and the cheap column comparisons come first.
+-- The settings are read as (SELECT tmc_force()): an init plan evaluated once per statement,
+-- not once per row, and usable as an index key.
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON cases
-  USING (tmc_system() OR force_id = tmc_force()
-         OR (tmc_scope() = 'victim' AND id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user()))
-         OR (tmc_scope() = 'bearer' AND id IN (SELECT cv.case_id FROM case_victims cv
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force())
+         OR ((SELECT tmc_scope()) = 'victim' AND id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user())))
+         OR ((SELECT tmc_scope()) = 'bearer' AND id IN (SELECT cv.case_id FROM case_victims cv
                                                WHERE cv.user_id = (SELECT b.user_id FROM tmc_bearer_victim b))));
 
 ALTER TABLE case_victims ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_victims
-  USING (tmc_system() OR user_id = tmc_user()
-         OR (tmc_scope() = 'force' AND tmc_case_force(case_id) = tmc_force())
-         OR (tmc_scope() = 'bearer' AND user_id = (SELECT b.user_id FROM tmc_bearer_victim b)));
+  USING ((SELECT tmc_system()) OR user_id = (SELECT tmc_user())
+         OR ((SELECT tmc_scope()) = 'force' AND tmc_case_force(case_id) = (SELECT tmc_force()))
+         OR ((SELECT tmc_scope()) = 'bearer' AND user_id = (SELECT b.user_id FROM tmc_bearer_victim b)));
 
 ALTER TABLE case_updates ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_updates
-  USING (tmc_system() OR force_id = tmc_force()
-         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force())
+         OR ((SELECT tmc_scope()) = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user()))));
 
 ALTER TABLE case_clocks ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_clocks
-  USING (tmc_system() OR force_id = tmc_force()
-         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force())
+         OR ((SELECT tmc_scope()) = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user()))));
 
 ALTER TABLE review_requests ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON review_requests
-  USING (tmc_system() OR force_id = tmc_force() OR victim_id = tmc_user());
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR victim_id = (SELECT tmc_user()));
 
 ALTER TABLE victim_statements ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON victim_statements
-  USING (tmc_system() OR victim_id = tmc_user()
-         OR (tmc_scope() = 'force' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.force_id = tmc_force())));
+  USING ((SELECT tmc_system()) OR victim_id = (SELECT tmc_user())
+         OR ((SELECT tmc_scope()) = 'force' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.force_id = (SELECT tmc_force()))));
 
 ALTER TABLE property_items ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON property_items
-  USING (tmc_system() OR force_id = tmc_force() OR victim_id = tmc_user());
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR victim_id = (SELECT tmc_user()));
 
 -- A version is visible with its item (whose own policy applies inside the subquery).
 ALTER TABLE property_item_versions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON property_item_versions
-  USING (tmc_system() OR EXISTS (SELECT 1 FROM property_items p WHERE p.id = item_id));
+  USING ((SELECT tmc_system()) OR EXISTS (SELECT 1 FROM property_items p WHERE p.id = item_id));
 
 -- A victim's action can queue a notification for the officer of their own case.
 ALTER TABLE notifications ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON notifications
-  USING (tmc_system() OR force_id = tmc_force() OR user_id = tmc_user()
-         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR user_id = (SELECT tmc_user())
+         OR ((SELECT tmc_scope()) = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user()))));
 
 -- Like the audit log, the event log takes appends from anyone acting (a triage that
 -- transfers a report writes an event for the receiving force); reading is isolated.
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read_isolation ON events FOR SELECT
-  USING (tmc_system() OR force_id = tmc_force() OR tmc_user() = ANY (recipient_ids)
-         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR (SELECT tmc_user()) = ANY (recipient_ids)
+         OR ((SELECT tmc_scope()) = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user()))));
 CREATE POLICY append ON events FOR INSERT
-  WITH CHECK (tmc_scope() <> '');
+  WITH CHECK ((SELECT tmc_scope()) <> '');
 CREATE POLICY sequencing ON events FOR UPDATE
-  USING (tmc_system());
+  USING ((SELECT tmc_system()));
 CREATE POLICY pruning ON events FOR DELETE
-  USING (tmc_system());
+  USING ((SELECT tmc_system()));
 
 ALTER TABLE message_cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON message_cases
-  USING (tmc_system() OR force_id = tmc_force()
-         OR (tmc_scope() = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = tmc_user())));
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force())
+         OR ((SELECT tmc_scope()) = 'victim' AND case_id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user()))));
 
 ALTER TABLE message_threads ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON message_threads
-  USING (tmc_system() OR victim_id = tmc_user()
-         OR (tmc_scope() = 'force' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.force_id = tmc_force())));
+  USING ((SELECT tmc_system()) OR victim_id = (SELECT tmc_user())
+         OR ((SELECT tmc_scope()) = 'force' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.force_id = (SELECT tmc_force()))));
 
 ALTER TABLE messages ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON messages
-  USING (tmc_system() OR force_id = tmc_force() OR victim_id = tmc_user());
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR victim_id = (SELECT tmc_user()));
 
 ALTER TABLE message_reads ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON message_reads
-  USING (tmc_system() OR user_id = tmc_user());
+  USING ((SELECT tmc_system()) OR user_id = (SELECT tmc_user()));
 
 ALTER TABLE reports ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON reports
-  USING (tmc_system() OR force_id = tmc_force() OR submitted_force_id = tmc_force() OR reporter_id = tmc_user());
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR submitted_force_id = (SELECT tmc_force()) OR reporter_id = (SELECT tmc_user()));
 
 -- A triage is visible with its report (whose own policy applies inside the subquery).
 ALTER TABLE report_triages ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON report_triages
-  USING (tmc_system() OR force_id = tmc_force() OR EXISTS (SELECT 1 FROM reports r WHERE r.id = report_id));
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()) OR EXISTS (SELECT 1 FROM reports r WHERE r.id = report_id));
 
 ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON api_keys
-  USING (tmc_system() OR force_id = tmc_force());
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()));
 
 -- Anyone acting may append to the audit log (a victim's action is audited under the case's
 -- force); reading it is for the force (and system work) only. Triggers forbid changes.
 ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read_isolation ON audit_events FOR SELECT
-  USING (tmc_system() OR force_id = tmc_force());
+  USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force()));
 CREATE POLICY append ON audit_events FOR INSERT
-  WITH CHECK (tmc_scope() <> '');
+  WITH CHECK ((SELECT tmc_scope()) <> '');
+
+-- The compliance counts read only these indexes (index-only scans); the policy needs case_id.
+DROP INDEX case_clocks_open;
+CREATE INDEX case_clocks_open ON case_clocks (force_id, deadline, id) INCLUDE (case_id) WHERE met_at IS NULL;
+DROP INDEX case_clocks_met;
+CREATE INDEX case_clocks_met ON case_clocks (force_id, on_time) INCLUDE (case_id) WHERE met_at IS NOT NULL;
