@@ -3,10 +3,8 @@
 -- authenticated principal before each statement (see PostgresSessionSettings and
 -- DatabaseScope):
 --   tmc.scope     'force' (officers, supervisors, admins, integration keys), 'victim',
---                 'sysadmin', 'system' (work done before anyone is authenticated or for
---                 no one: credential checks, anonymous reports, background workers), or
---                 'bearer' (the victim's case read that resolves its token in the same
---                 statement: tmc.bearer holds the token, and only its victim's cases show)
+--                 'sysadmin', or 'system' (work done before anyone is authenticated or for
+--                 no one: credential checks, anonymous reports, background workers)
 --   tmc.force_id  the principal's force; tmc.user_id  the principal's account
 -- A statement without settings sees no row of these tables. So even a service that forgot to
 -- check who may see what cannot return another force's (or another victim's) rows.
@@ -55,14 +53,47 @@ CREATE FUNCTION tmc_case_force(p_case uuid) RETURNS uuid LANGUAGE plpgsql STABLE
 REVOKE ALL ON FUNCTION tmc_case_force(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tmc_case_force(uuid) TO tmc_app;
 
--- The victim whose valid session token is in tmc.bearer (scope 'bearer'): the hot victim case
--- read resolves its token and reads the case in one statement, before any principal is known.
-CREATE VIEW tmc_bearer_victim AS
-  SELECT t.user_id FROM tokens t JOIN users u ON u.id = t.user_id
-  WHERE current_setting('tmc.scope', true) = 'bearer'
-    AND t.token_hash = sha256(convert_to(current_setting('tmc.bearer', true), 'UTF8'))
-    AND t.revoked_at IS NULL AND t.expires_at > now() AND u.role = 'victim' AND u.status = 'active';
-GRANT SELECT ON tmc_bearer_victim TO tmc_app;
+-- The victim's case read by bearer token (GET /v1/cases/{id}, the hot path): the credential
+-- and the case in one statement, before any principal is known. It is the one read of case
+-- data that does not pass through the policies (SECURITY DEFINER), because its own WHERE
+-- clause is the victim rule: a case comes back only with a valid session token (unrevoked,
+-- unexpired, active account) of a victim named on that case. Any other credential comes back
+-- without a case, and the server continues in that principal's scope. Credential columns come
+-- first, then `case_part`, then the case columns prefixed with `case_` (a function's columns
+-- need distinct names).
+CREATE FUNCTION tmc_victim_case_by_token(p_token text, p_case uuid)
+  RETURNS TABLE (kind text, credential_id uuid, id uuid, email text, name text, role text, force_id uuid,
+                 force_code text, phone text, status text, created_at timestamptz, contact_channel text,
+                 safe_contact boolean, last_used_at timestamptz, case_part text,
+                 case_id uuid, case_force_id uuid, case_force_code text, case_crime_reference text,
+                 case_offence_category text, case_offence_description text, case_summary text,
+                 case_occurred_at timestamptz, case_officer_id uuid, case_officer_name text, case_status text,
+                 case_outcome text, case_public_status text, case_public_outcome text, case_next_update_due timestamptz,
+                 case_version integer, case_created_at timestamptz, case_updated_at timestamptz,
+                 case_enhanced boolean, case_update_every_days integer)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
+  AS $$
+  #variable_conflict use_column
+  BEGIN
+    RETURN QUERY
+    WITH cred AS (
+      SELECT 'token'::text AS kind, t.id AS credential_id, u.id, u.email, u.name, u.role, u.force_id, f.code AS force_code,
+             u.phone, u.status, u.created_at, u.contact_channel, u.safe_contact, NULL::timestamptz AS last_used_at
+      FROM public.tokens t JOIN public.users u ON u.id = t.user_id
+      LEFT JOIN public.forces f ON f.id = u.force_id
+      WHERE t.token_hash = sha256(convert_to(p_token, 'UTF8')) AND t.revoked_at IS NULL AND t.expires_at > now()
+        AND u.status = 'active')
+    SELECT cred.*, NULL::text, vc.*
+    FROM cred LEFT JOIN LATERAL (
+      SELECT c.id, c.force_id, cf.code, c.crime_reference, c.offence_category, c.offence_description,
+             c.summary, c.occurred_at, c.officer_id, o.name, c.status, c.outcome, c.public_status,
+             c.public_outcome, c.next_update_due, c.version, c.created_at, c.updated_at, cv.enhanced, cv.update_every_days
+      FROM public.cases c JOIN public.forces cf ON cf.id = c.force_id LEFT JOIN public.users o ON o.id = c.officer_id
+      JOIN public.case_victims cv ON cv.case_id = c.id AND cv.user_id = cred.id
+      WHERE c.id = p_case AND cred.role = 'victim') vc ON true;
+  END $$;
+REVOKE ALL ON FUNCTION tmc_victim_case_by_token(text, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tmc_victim_case_by_token(text, uuid) TO tmc_app;
 
 -- One policy per table for every command (the USING rule is also the WITH CHECK rule), except
 -- where noted. Each arm applies in one scope only, and the cheap column comparisons come first.
@@ -71,15 +102,12 @@ GRANT SELECT ON tmc_bearer_victim TO tmc_app;
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON cases
   USING ((SELECT tmc_system()) OR force_id = (SELECT tmc_force())
-         OR ((SELECT tmc_scope()) = 'victim' AND id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user())))
-         OR ((SELECT tmc_scope()) = 'bearer' AND id IN (SELECT cv.case_id FROM case_victims cv
-                                               WHERE cv.user_id = (SELECT b.user_id FROM tmc_bearer_victim b))));
+         OR ((SELECT tmc_scope()) = 'victim' AND id IN (SELECT cv.case_id FROM case_victims cv WHERE cv.user_id = (SELECT tmc_user()))));
 
 ALTER TABLE case_victims ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_victims
   USING ((SELECT tmc_system()) OR user_id = (SELECT tmc_user())
-         OR ((SELECT tmc_scope()) = 'force' AND tmc_case_force(case_id) = (SELECT tmc_force()))
-         OR ((SELECT tmc_scope()) = 'bearer' AND user_id = (SELECT b.user_id FROM tmc_bearer_victim b)));
+         OR ((SELECT tmc_scope()) = 'force' AND tmc_case_force(case_id) = (SELECT tmc_force())));
 
 ALTER TABLE case_updates ENABLE ROW LEVEL SECURITY;
 CREATE POLICY isolation ON case_updates

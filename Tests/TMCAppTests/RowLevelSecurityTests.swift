@@ -131,20 +131,29 @@ final class RowLevelSecurityTests: XCTestCase {
         XCTAssertEqual(all, 2, "the system scope (credential checks, background work) sees every force")
     }
 
-    /// The one-statement victim case read runs before a principal exists: the bearer scope shows
-    /// a case only through a valid victim session token on it.
-    func testTheBearerScopeShowsOnlyTheTokensVictimsCases() async throws {
-        func cases(_ bearer: String) async throws -> [UUID] {
-            try await DatabaseScope.run(bearer: bearer) {
-                try await appPool.query("SELECT id FROM cases").rows.map { try $0.decode("id", as: UUID.self) }
-            }
+    /// The one-statement victim case read runs before a principal exists, through the one
+    /// SECURITY DEFINER function over case data: it yields a case only to a valid victim
+    /// session token named on that case, whatever case id it is asked for.
+    func testTheVictimCaseReadFunctionYieldsOnlyTheTokensOwnCase() async throws {
+        func read(_ bearer: String, _ caseID: UUID) async throws -> (credential: Bool, caseID: UUID?) {
+            // No scope at all: the function does not depend on one.
+            let row = try await appPool.queryFirst("SELECT credential_id, case_id FROM tmc_victim_case_by_token(\(bearer), \(caseID))")
+            return (try row?.decode("credential_id", as: UUID?.self) != nil, try row?.decode("case_id", as: UUID?.self))
         }
-        assertEqual(try await cases(f.victim1.token), [caseA])
-        assertEqual(try await cases(f.victim3.token), [caseB])
-        assertEqual(try await cases(f.officerA.token), [], "staff tokens take the usual path")
-        assertEqual(try await cases("tmc_not_a_token"), [])
+        let own = try await read(f.victim1.token, caseA)
+        XCTAssertTrue(own.credential)
+        XCTAssertEqual(own.caseID, caseA)
+        let other = try await read(f.victim1.token, caseB)
+        XCTAssertTrue(other.credential)
+        XCTAssertNil(other.caseID, "another force's case, not the victim's")
+        let staff = try await read(f.officerA.token, caseA)
+        XCTAssertTrue(staff.credential)
+        XCTAssertNil(staff.caseID, "staff tokens take the usual path, in their own scope")
+        let bogus = try await read("tmc_not_a_token", caseA)
+        XCTAssertFalse(bogus.credential)
         try await f.db.execute("UPDATE tokens SET revoked_at = now() WHERE user_id = \(f.victim1.id)")
-        assertEqual(try await cases(f.victim1.token), [], "a revoked token shows nothing")
+        let revoked = try await read(f.victim1.token, caseA)
+        XCTAssertFalse(revoked.credential, "a revoked token yields nothing")
     }
 
     /// A service bug that forgets to check the force (here: it passes the case's own force, or

@@ -30,16 +30,9 @@ enum CredentialRepository {
     /// the case where the token's user is named as its victim. Nil when no valid token matches.
     static func resolveTokenWithVictimCase(_ db: any PostgresQueryable, bearer: String, caseID: UUID) async throws
         -> (credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)? {
-        let result = try await db.query("""
-            WITH cred AS (
-              \(unsafeSQL: tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: tokenIsValid))
-            SELECT cred.*, NULL AS case_part, vc.*
-            FROM cred LEFT JOIN LATERAL (
-              SELECT \(unsafeSQL: CaseRepository.columns), cv.enhanced, cv.update_every_days
-              FROM \(unsafeSQL: CaseRepository.from)
-              JOIN case_victims cv ON cv.case_id = c.id AND cv.user_id = cred.id
-              WHERE c.id = \(caseID) AND cred.role = 'victim') vc ON true
-            """)
+        // Migration 0010: the function's own WHERE clause is the victim rule, so it alone reads
+        // the case without a principal's row-level security scope.
+        let result = try await db.query("SELECT * FROM tmc_victim_case_by_token(\(bearer), \(caseID))")
         guard let row = result.first, let (credentialColumns, caseColumns) = splitColumns(row.columns) else { return nil }
         let split = credentialColumns.names.count
         let resolved = try credential(PostgresRow(columns: credentialColumns, values: Array(row.values[..<split])))
@@ -55,7 +48,7 @@ enum CredentialRepository {
         if let hit = splitCache.withLock({ $0?.key == key ? $0 : nil }) { return (hit.credential, hit.case) }
         guard let marker = columns.index(of: "case_part") else { return nil }
         let credential = PostgresColumns(names: Array(columns.names[..<marker]))
-        let caseColumns = PostgresColumns(names: Array(columns.names[(marker + 1)...]))
+        let caseColumns = PostgresColumns(names: columns.names[(marker + 1)...].map { $0.hasPrefix("case_") ? String($0.dropFirst(5)) : $0 })
         // Holding `source` keeps the identifier from being reused by another column set.
         splitCache.withLock { $0 = (key, columns, credential, caseColumns) }
         return (credential, caseColumns)

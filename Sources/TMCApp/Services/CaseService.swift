@@ -85,12 +85,7 @@ public struct CaseService: Sendable {
             return try await asPrincipal(principal)
         }
         guard AuthenticationService.isPlausible(bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
-        // The bearer scope lets the statement read the case only if the token is a valid
-        // victim's session on that case (migration 0010), whatever the SQL asks for.
-        let resolved = try await DatabaseScope.run(bearer: bearer) {
-            try await CredentialRepository.resolveTokenWithVictimCase(database, bearer: bearer, caseID: id)
-        }
-        guard let found = resolved else {
+        guard let found = try await CredentialRepository.resolveTokenWithVictimCase(database, bearer: bearer, caseID: id) else {
             // Not a valid session token: an API key, or nothing valid at all.
             guard let principal = try await authentication.authenticate(bearer: bearer) else {
                 throw Problem.unauthenticated("The token is unknown, expired or revoked.")

@@ -25,13 +25,6 @@ public enum DatabaseScope {
         try await PostgresSessionSettings.$current.withValue(settings(for: principal), operation: body)
     }
 
-    /// For the one statement that resolves a victim's bearer token together with their case:
-    /// the policies let it see a case only through a valid victim session given by `tmc.bearer`.
-    static func run<T>(bearer: String, _ body: () async throws -> T) async rethrows -> T {
-        let settings = PostgresSessionSettings([("tmc.scope", "bearer"), ("tmc.force_id", ""), ("tmc.user_id", ""), ("tmc.bearer", bearer)])
-        return try await PostgresSessionSettings.$current.withValue(settings, operation: body)
-    }
-
     public static func runAsSystem<T>(_ body: () async throws -> T) async rethrows -> T {
         try await PostgresSessionSettings.$current.withValue(system, operation: body)
     }
