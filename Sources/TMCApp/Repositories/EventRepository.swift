@@ -44,22 +44,22 @@ public enum EventRepository {
     /// As `sequencePending`, telling a lock held elsewhere apart from an empty queue.
     ///
     /// One statement, so one round trip and one implicit transaction: the lock is tried first
-    /// (a one-time filter), then the oldest unnumbered rows are locked and numbered and the
-    /// NOTIFY is queued for commit. The statement's snapshot may predate the lock; a row that
-    /// an earlier pass numbered after that snapshot is re-checked when locked (`seq IS NULL`
-    /// no longer holds, so it is skipped), and rows committed after it wait for the next pass.
-    /// Numbers are still handed out only under the lock and made visible by its commit, in
-    /// order.
+    /// (a one-time filter), then the oldest unnumbered rows are numbered and the NOTIFY is
+    /// queued for commit. The statement's snapshot may predate the lock: a row that an earlier
+    /// pass numbered after that snapshot is re-checked by the UPDATE against its newest version
+    /// (`seq IS NULL` no longer holds, so it keeps its number), and rows committed after the
+    /// snapshot wait for the next pass. Only the lock holder writes `seq`, so the rows need no
+    /// row locks of their own (FOR UPDATE cost each row a WAL record). Numbers are still handed
+    /// out only under the lock and made visible by its commit, in order.
     public static func sequence(_ pool: PostgresPool, batch: Int = 5000) async throws -> SequencingResult {
         let row = try await pool.queryFirst("""
             WITH lock AS MATERIALIZED (
               SELECT pg_try_advisory_xact_lock(\(Self.sequencerLockKey)) AS locked),
-            todo AS (
-              SELECT id FROM events
-              WHERE (SELECT locked FROM lock) AND seq IS NULL
-              ORDER BY id LIMIT \(batch) FOR UPDATE),
             numbered AS (
-              UPDATE events e SET seq = nextval('events_seq') FROM todo WHERE e.id = todo.id RETURNING e.seq),
+              UPDATE events e SET seq = nextval('events_seq')
+              WHERE e.seq IS NULL AND e.id = ANY (ARRAY(
+                SELECT id FROM events WHERE (SELECT locked FROM lock) AND seq IS NULL ORDER BY id LIMIT \(batch)))
+              RETURNING e.seq),
             high AS (
               SELECT max(seq) AS high FROM numbered)
             SELECT (SELECT locked FROM lock) AS locked, high.high,
