@@ -36,10 +36,11 @@ BEGIN
 END
 $$;
 
--- Foreign keys whose check bought nothing on these append-only tables. Each check is a query
+-- Foreign keys whose check bought nothing on the tables a post writes. Each check is a query
 -- of its own after the insert, and it locks the referenced row (FOR KEY SHARE): every post
 -- locked its force's row (three rows shared by every writer, so each lock made a new
--- multixact) and the victim's and officer's user rows (a WAL record and a dirtied page each).
+-- multixact; once more for a case's first message, through message_cases) and the victim's
+-- and officer's user rows (a WAL record and a dirtied page each).
 -- The rows they pointed at are read by the very statement that inserts (the case gives the
 -- force and officer, case_victims the victim, the session the sender, `users` the recipient),
 -- and nothing deletes forces or users. The case foreign keys stay: they carry what deleting a
@@ -47,6 +48,7 @@ $$;
 ALTER TABLE messages DROP CONSTRAINT messages_force_id_fkey,
                      DROP CONSTRAINT messages_sender_id_fkey,
                      DROP CONSTRAINT messages_victim_id_fkey;
+ALTER TABLE message_cases DROP CONSTRAINT message_cases_force_id_fkey;
 ALTER TABLE events DROP CONSTRAINT events_force_id_fkey;
 ALTER TABLE notifications DROP CONSTRAINT notifications_force_id_fkey,
                           DROP CONSTRAINT notifications_user_id_fkey;
