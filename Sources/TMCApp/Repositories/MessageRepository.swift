@@ -17,7 +17,9 @@ struct MessageInsertResult: Sendable {
 struct MessageNotification: Sendable {
     /// Followed by the case's crime reference.
     var subjectPrefix: String
-    var body: String
+    /// Preceded by the sender's name (which a victim's post may only learn in SQL, from the
+    /// token it authenticates).
+    var bodyAfterSenderName: String
 }
 
 /// SQL for messages, their counters and read markers (migration 0007). Ordering and unread
@@ -98,7 +100,7 @@ enum MessageRepository {
               INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
               SELECT msg.force_id, r.user_id, msg.case_id, 'message', r.channel, r.recipient,
                      CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeSubject) ELSE \(notification.subjectPrefix) || chosen.crime_reference END,
-                     CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeBody) ELSE \(notification.body) END
+                     CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeBody) ELSE \(sender.name)::text || \(notification.bodyAfterSenderName) END
               FROM chosen JOIN msg ON true CROSS JOIN LATERAL notification_route(msg.victim_id) r)
             SELECT EXISTS (SELECT 1 FROM visible) AS visible, (SELECT count(*) FROM target) AS matched, m.*
             FROM (SELECT 1) one LEFT JOIN msg m ON true
@@ -110,47 +112,19 @@ enum MessageRepository {
     }
 
     /// A victim's post: CaseAccess.resolve's rule for victims (named on the case) picks the case,
-    /// and the thread is the sender's own. Its thread's staff-message count is read, not
-    /// locked: a staff message in the thread also takes the case's counter row first, and it is
-    /// held to commit.
+    /// and the thread is the sender's own.
     private static func insertFromVictim(_ db: any PostgresQueryable, id: UUID, caseID: UUID, sender: Principal, body: String,
                                          at: Date, eventData: String, notification: MessageNotification) async throws -> MessageInsertResult {
         let row = try await db.queryFirst("""
             WITH chosen AS (
-              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference
+              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference,
+                     \(sender.userID)::uuid AS sender_id, \(sender.name)::text AS sender_name,
+                     \(id)::uuid AS message_id, \(body)::text AS body, \(at)::timestamptz AS created_at, \(eventData)::jsonb AS event_data,
+                     \(notification.subjectPrefix)::text AS subject_prefix, \(notification.bodyAfterSenderName)::text AS body_after_sender_name,
+                     \(NotificationOutbox.safeSubject)::text AS safe_subject, \(NotificationOutbox.safeBody)::text AS safe_body
               FROM cases c JOIN case_victims cv ON cv.case_id = c.id AND cv.user_id = \(sender.userID)
               WHERE c.id = \(caseID)),
-            counter AS (
-              INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
-              SELECT case_id, force_id, 1, 1 FROM chosen
-              ON CONFLICT (case_id) DO UPDATE
-                SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + 1
-              RETURNING last_position, victim_messages),
-            msg AS (
-              INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
-                                    thread_staff_count, case_victim_count, created_at)
-              SELECT \(id), chosen.case_id, chosen.force_id, \(sender.userID), counter.last_position, \(sender.userID),
-                     'victim', \(sender.name), \(body),
-                     coalesce((SELECT mt.staff_messages FROM message_threads mt
-                               WHERE mt.case_id = \(caseID) AND mt.victim_id = \(sender.userID)), 0),
-                     counter.victim_messages, \(at)
-              FROM chosen, counter
-              RETURNING \(unsafeSQL: Self.returned)),
-            -- One event row: `message.created` on /v1/events for the victim and the force's
-            -- staff, and on the force's change feed (where it reads as `message_from_victim`,
-            -- see EventRepository.changes).
-            event AS (
-              INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
-              SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, true,
-                     \(eventData)::jsonb || jsonb_build_object('victim_id', msg.victim_id)
-              FROM msg),
-            -- The officer in charge, if any, as their contact preferences say (migration 0009).
-            notified AS (
-              INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
-              SELECT msg.force_id, r.user_id, msg.case_id, 'message', r.channel, r.recipient,
-                     CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeSubject) ELSE \(notification.subjectPrefix) || chosen.crime_reference END,
-                     CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeBody) ELSE \(notification.body) END
-              FROM chosen JOIN msg ON true CROSS JOIN LATERAL notification_route(chosen.officer_id) r)
+            \(unsafeSQL: victimPostWrites)
             SELECT EXISTS (SELECT 1 FROM chosen) AS visible, m.*
             FROM (SELECT 1) one LEFT JOIN msg m ON true
             """)
@@ -158,6 +132,79 @@ enum MessageRepository {
         guard try row.decode("id", as: UUID?.self) != nil else { return MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil) }
         return MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(row))
     }
+
+    /// A post by whoever holds session token `bearer`, in one statement with the token's lookup
+    /// (`POST /v1/cases/{id}/messages` by a victim, the hot path, costs one round trip). Writes
+    /// only when the token is a victim's and the victim is named on the case, as
+    /// `insertFromVictim` does; the sender's id and name come from the token's user. Nil when no
+    /// valid session token matches (API keys are not searched); otherwise the credential and,
+    /// for a victim's token, what the post did (nil for any other role: nothing was written).
+    static func insertAuthenticatingVictim(_ db: any PostgresQueryable, bearer: String, id: UUID, caseID: UUID, body: String,
+                                           at: Date, eventData: String, notification: MessageNotification) async throws
+        -> (credential: ResolvedCredential, result: MessageInsertResult?)? {
+        let result = try await db.query("""
+            WITH cred AS (
+              \(unsafeSQL: CredentialRepository.tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: CredentialRepository.tokenIsValid)),
+            chosen AS (
+              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference,
+                     cred.id AS sender_id, cred.name AS sender_name,
+                     \(id)::uuid AS message_id, \(body)::text AS body, \(at)::timestamptz AS created_at, \(eventData)::jsonb AS event_data,
+                     \(notification.subjectPrefix)::text AS subject_prefix, \(notification.bodyAfterSenderName)::text AS body_after_sender_name,
+                     \(NotificationOutbox.safeSubject)::text AS safe_subject, \(NotificationOutbox.safeBody)::text AS safe_body
+              FROM cred JOIN case_victims cv ON cv.user_id = cred.id AND cv.case_id = \(caseID)
+              JOIN cases c ON c.id = cv.case_id
+              WHERE cred.role = 'victim'),
+            \(unsafeSQL: victimPostWrites)
+            SELECT cred.*, NULL AS post_part, EXISTS (SELECT 1 FROM chosen) AS visible, m.*
+            FROM cred LEFT JOIN msg m ON true
+            """)
+        guard let row = result.first, let (resolved, post) = try CredentialRepository.splitCredential(row, at: "post_part") else { return nil }
+        guard resolved.principal.role == .victim else { return (resolved, nil) }
+        guard try post.decode("visible", as: Bool.self) else { return (resolved, MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil)) }
+        guard try post.decode("id", as: UUID?.self) != nil else { return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil)) }
+        return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(post)))
+    }
+
+    /// The writes of a victim's post, after a `chosen` CTE of at most one row: the case
+    /// (`case_id`, `force_id`, `officer_id`, `crime_reference`), the sender (`sender_id`,
+    /// `sender_name`) and the post's values (`message_id`, `body`, `created_at`, `event_data`
+    /// and the notification's texts). Constant SQL: every value is a column of `chosen`.
+    /// The thread's staff-message count is read, not locked: a staff message in the thread
+    /// takes the case's counter row first, and holds it to commit.
+    private static let victimPostWrites = """
+        counter AS (
+          INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
+          SELECT case_id, force_id, 1, 1 FROM chosen
+          ON CONFLICT (case_id) DO UPDATE
+            SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + 1
+          RETURNING last_position, victim_messages),
+        msg AS (
+          INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
+                                thread_staff_count, case_victim_count, created_at)
+          SELECT chosen.message_id, chosen.case_id, chosen.force_id, chosen.sender_id, counter.last_position, chosen.sender_id,
+                 'victim', chosen.sender_name, chosen.body,
+                 coalesce((SELECT mt.staff_messages FROM message_threads mt
+                           WHERE mt.case_id = chosen.case_id AND mt.victim_id = chosen.sender_id), 0),
+                 counter.victim_messages, chosen.created_at
+          FROM chosen, counter
+          RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
+        -- One event row: `message.created` on /v1/events for the victim and the force's staff,
+        -- and on the force's change feed (where it reads as `message_from_victim`, see
+        -- EventRepository.changes). The sender's id and name are the message's.
+        event AS (
+          INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
+          SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, true,
+                 jsonb_set(jsonb_set(chosen.event_data, '{sender,id}', to_jsonb(msg.sender_id)), '{sender,name}', to_jsonb(msg.sender_name))
+                   || jsonb_build_object('victim_id', msg.victim_id)
+          FROM chosen, msg),
+        -- The officer in charge, if any, as their contact preferences say (migration 0009).
+        notified AS (
+          INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
+          SELECT msg.force_id, r.user_id, msg.case_id, 'message', r.channel, r.recipient,
+                 CASE WHEN r.safe_contact THEN chosen.safe_subject ELSE chosen.subject_prefix || chosen.crime_reference END,
+                 CASE WHEN r.safe_contact THEN chosen.safe_body ELSE msg.sender_name || chosen.body_after_sender_name END
+          FROM chosen JOIN msg ON true CROSS JOIN LATERAL notification_route(chosen.officer_id) r)
+        """
 
     /// What the post statements return of the message (`columns` without the alias).
     private static let returned = "id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at"
