@@ -76,7 +76,9 @@ enum MessageRoutes {
     }
 
     private static func created(_ message: MessageView) -> HTTPResponse {
-        .caseJSON(message, status: 201, location: "/v1/cases/\(message.caseId)/messages/\(message.id)")
+        HTTPResponse(status: 201, headers: ["Content-Type": "application/json", "Cache-Control": "no-store",
+                                            "Location": "/v1/cases/\(message.caseId)/messages/\(message.id)"],
+                     body: .bytes(message.jsonBytes))
     }
 }
 

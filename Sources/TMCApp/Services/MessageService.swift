@@ -49,7 +49,7 @@ public struct MessageService: Sendable {
                                   senderRole: principal.role, senderName: principal.name, body: new.body, createdAt: at)
         // The statement sets `victim_id` (staff may leave the thread to be found); `force_id` is
         // not part of the view.
-        let eventData = NewEvent.encodeData(MessageView.shared(draft))
+        let eventData = String(decoding: MessageView.shared(draft).jsonBytes, as: UTF8.self)
         let result = try await MessageRepository.insert(
             database, id: id, caseID: caseID, victimID: thread, sender: principal, body: new.body,
             at: at, eventData: eventData, notification: Self.notification(from: principal.role, body: new.body))
@@ -90,7 +90,7 @@ public struct MessageService: Sendable {
                                   senderRole: .victim, senderName: "", body: new.body, createdAt: at)
         guard let (credential, result) = try await MessageRepository.insertAuthenticatingVictim(
             database, bearer: bearer, id: id, caseID: caseID, body: new.body, at: at,
-            eventData: NewEvent.encodeData(MessageView.shared(draft)), notification: Self.notification(from: .victim, body: new.body))
+            eventData: String(decoding: MessageView.shared(draft).jsonBytes, as: UTF8.self), notification: Self.notification(from: .victim, body: new.body))
         else { return .unresolved }
         guard let result else { return .authenticated(try await authentication.accept(credential)) }
         guard result.caseVisible, let message = result.message else { throw Problem.notFound("No such case.") }
