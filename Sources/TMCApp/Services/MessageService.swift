@@ -31,7 +31,7 @@ public struct MessageService: Sendable {
 
     /// `POST /v1/cases/{id}/messages`: one statement checks the case is the sender's to see
     /// (`CaseAccess.resolve`'s rule, in SQL: the post is the hot path) and writes the message,
-    /// its event, its audit entry and its notification.
+    /// its event and its notification (no audit entry: the message is the record).
     public func post(_ principal: Principal, caseID: UUID?, _ new: NewMessage) async throws -> MessageView {
         try CasePolicy.require(principal, Self.writers, "Only the case's victims and staff post messages.")
         let caseID = try CasePolicy.caseID(caseID)
