@@ -74,7 +74,8 @@ public final class Application: Sendable {
         ForceStatsRoutes.register(in: &router, reports)
         IntegrationRoutes.register(in: &router, reports)
         // Messages and live events (issue 5).
-        MessageRoutes.register(in: &router, MessageService(database: deps.database, events: deps.events, audit: accounts.audit))
+        MessageRoutes.register(in: &router, MessageService(database: deps.database, events: deps.events, audit: accounts.audit),
+                              authentication: accounts.authentication)
         EventRoutes.register(in: &router, EventStreamService(database: deps.database, authentication: accounts.authentication,
                                                              retention: deps.configuration.eventsRetention),
                              hub: deps.events)

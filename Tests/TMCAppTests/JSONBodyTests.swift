@@ -1,3 +1,4 @@
+import Foundation
 import TMCApp
 import TMCHTTP
 import XCTest
@@ -69,6 +70,15 @@ final class JSONBodyTests: XCTestCase {
         XCTAssertEqual(body.double("value"), 2.5)
         XCTAssertNil(body.string("absent", required: false))
         XCTAssertNoThrow(try body.finish())
+    }
+
+    func testStringsAreTrimmedAsFoundationTrimsThem() throws {
+        let values = ["x", " x", "x ", "\u{A0}x\u{2003}", "\n\tx y\r\n", "", "   ", "\u{85}x", "x\u{2029}", "é", "😀 ", "a b"]
+        for v in values {
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: ["v": v]), as: UTF8.self)
+            let body = try JSONBody(request(json))
+            XCTAssertEqual(body.string("v", minLength: 0), v.trimmingCharacters(in: .whitespacesAndNewlines), v.debugDescription)
+        }
     }
 
     func testLengthCountsUnicodeCodePoints() throws {

@@ -17,7 +17,9 @@ public struct AuthenticationMiddleware: Middleware {
         guard values.count == 1, let credential = AuthenticationMiddleware.bearerCredential(values[0]) else {
             throw Problem.unauthenticated("The Authorization header must be 'Bearer <token>'.")
         }
-        if AuthenticationMiddleware.deferredRoutes.contains(context.request.method + " " + context.routePattern) {
+        // Not with an Idempotency-Key: IdempotencyMiddleware keys it by the caller.
+        if AuthenticationMiddleware.deferredRoutes.contains(context.request.method + " " + context.routePattern),
+           context.request.headers["Idempotency-Key"] == nil {
             var deferred = context
             deferred.deferredBearer = credential
             return try await next(deferred)
@@ -32,7 +34,7 @@ public struct AuthenticationMiddleware: Middleware {
 
     /// Hot routes whose handler resolves the credential in the same statement as its data
     /// (one round trip instead of two). Such a handler must treat a nil answer as `401`.
-    public static let deferredRoutes: Set<String> = ["GET /v1/cases/{id}", "HEAD /v1/cases/{id}"]
+    public static let deferredRoutes: Set<String> = ["GET /v1/cases/{id}", "HEAD /v1/cases/{id}", "POST /v1/cases/{id}/messages"]
 
     /// The credential of `Bearer <credential>` (scheme case-insensitive), or nil.
     static func bearerCredential(_ header: String) -> String? {

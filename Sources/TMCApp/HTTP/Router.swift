@@ -85,7 +85,14 @@ public struct Router: Sendable {
             case .literal(let text):
                 if text != part { return nil }
             case .parameter(let name):
-                guard !part.isEmpty, let decoded = part.removingPercentEncoding else { return nil }
+                // Decoding is slow (Foundation) and is tried for every candidate route: only a
+                // segment with a `%` needs it.
+                guard !part.isEmpty else { return nil }
+                if !part.utf8.contains(UInt8(ascii: "%")) {
+                    parameters[name] = part
+                    continue
+                }
+                guard let decoded = part.removingPercentEncoding else { return nil }
                 parameters[name] = decoded
             }
         }

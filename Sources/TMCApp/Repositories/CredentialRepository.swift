@@ -31,30 +31,46 @@ enum CredentialRepository {
     static func resolveTokenWithVictimCase(_ db: any PostgresQueryable, bearer: String, caseID: UUID) async throws
         -> (credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)? {
         // Migration 0010: the function's own WHERE clause is the victim rule, so it alone reads
-        // the case without a principal's row-level security scope.
+        // the case without a principal's row-level security scope. Its case columns are
+        // prefixed `case_` (a function's columns need distinct names).
         let result = try await db.query("SELECT * FROM tmc_victim_case_by_token(\(bearer), \(caseID))")
-        guard let row = result.first, let (credentialColumns, caseColumns) = splitColumns(row.columns) else { return nil }
-        let split = credentialColumns.names.count
-        let resolved = try credential(PostgresRow(columns: credentialColumns, values: Array(row.values[..<split])))
-        let caseRow = PostgresRow(columns: caseColumns, values: Array(row.values[(split + 1)...]))
+        guard let row = result.first, let (resolved, caseRow) = try splitCredential(row, at: "case_part", restPrefix: "case_") else { return nil }
         guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
         return (resolved, (try CaseRepository.record(caseRow), try CaseRepository.victim(user, caseRow)))
     }
 
-    /// The columns before and after the `case_part` marker. The pool reuses one column set per
-    /// prepared statement, so the split is computed once and kept for that set.
-    private static func splitColumns(_ columns: PostgresColumns) -> (PostgresColumns, PostgresColumns)? {
-        let key = ObjectIdentifier(columns)
-        if let hit = splitCache.withLock({ $0?.key == key ? $0 : nil }) { return (hit.credential, hit.case) }
-        guard let marker = columns.index(of: "case_part") else { return nil }
-        let credential = PostgresColumns(names: Array(columns.names[..<marker]))
-        let caseColumns = PostgresColumns(names: columns.names[(marker + 1)...].map { $0.hasPrefix("case_") ? String($0.dropFirst(5)) : $0 })
-        // Holding `source` keeps the identifier from being reused by another column set.
-        splitCache.withLock { $0 = (key, columns, credential, caseColumns) }
-        return (credential, caseColumns)
+    /// A row of `cred.*, NULL AS <marker>, …` (a statement that resolved its own credential, see
+    /// `tokenSelect`) as the credential and the row of the columns after the marker. Nil when
+    /// the marker is missing. `restPrefix` is taken off the names after the marker that have it.
+    static func splitCredential(_ row: PostgresRow, at marker: String, restPrefix: String? = nil) throws -> (ResolvedCredential, PostgresRow)? {
+        guard let (credentialColumns, restColumns) = splitColumns(row.columns, at: marker, restPrefix: restPrefix) else { return nil }
+        let split = credentialColumns.names.count
+        let resolved = try credential(PostgresRow(columns: credentialColumns, values: Array(row.values[..<split])))
+        return (resolved, PostgresRow(columns: restColumns, values: Array(row.values[(split + 1)...])))
     }
 
-    private static let splitCache = Mutex<(key: ObjectIdentifier, source: PostgresColumns, credential: PostgresColumns, case: PostgresColumns)?>(nil)
+    /// The columns before and after the marker. The pool reuses one column set per prepared
+    /// statement, so the split is computed once per set and kept (a few sets: one per combined
+    /// statement and pooled connection; the cache starts over if statements keep being
+    /// prepared again).
+    private static func splitColumns(_ columns: PostgresColumns, at marker: String, restPrefix: String?) -> (PostgresColumns, PostgresColumns)? {
+        let key = ObjectIdentifier(columns)
+        if let hit = splitCache.withLock({ $0[key] }) { return (hit.credential, hit.rest) }
+        guard let index = columns.index(of: marker) else { return nil }
+        let credential = PostgresColumns(names: Array(columns.names[..<index]))
+        let rest = PostgresColumns(names: columns.names[(index + 1)...].map { name in
+            guard let restPrefix, name.hasPrefix(restPrefix) else { return name }
+            return String(name.dropFirst(restPrefix.count))
+        })
+        // Holding `source` keeps the identifier from being reused by another column set.
+        splitCache.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[key] = (columns, credential, rest)
+        }
+        return (credential, rest)
+    }
+
+    private static let splitCache = Mutex<[ObjectIdentifier: (source: PostgresColumns, credential: PostgresColumns, rest: PostgresColumns)]>([:])
 
     /// Redeems a single-use `/v1/events` ticket (issue 5): marks it used and resolves the
     /// credential that asked for it, which must still be valid, in one statement. Nil when the
@@ -73,13 +89,15 @@ enum CredentialRepository {
         return try row.map(credential)
     }
 
-    private static let tokenSelect = """
+    /// A session token's credential (`WHERE` still to add), also the `cred` CTE of statements
+    /// that resolve their credential with their data (see `splitCredential`).
+    static let tokenSelect = """
         SELECT 'token' AS kind, t.id AS credential_id, u.id, u.email, u.name, u.role, u.force_id, f.code AS force_code,
                u.phone, u.status, u.created_at, u.contact_channel, u.safe_contact, NULL::timestamptz AS last_used_at
         FROM tokens t JOIN users u ON u.id = t.user_id
         LEFT JOIN forces f ON f.id = u.force_id
         """
-    private static let tokenIsValid = "t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'"
+    static let tokenIsValid = "t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'"
     private static let keySelect = """
         SELECT 'key', k.id, k.id, NULL, k.name, 'integration', k.force_id, f.code,
                NULL, 'active', k.created_at, 'none', false, k.last_used_at

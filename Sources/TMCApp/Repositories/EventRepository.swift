@@ -42,21 +42,33 @@ public enum EventRepository {
     }
 
     /// As `sequencePending`, telling a lock held elsewhere apart from an empty queue.
+    ///
+    /// One statement, so one round trip and one implicit transaction: the lock is tried first
+    /// (a one-time filter), then the oldest unnumbered rows are numbered and the NOTIFY is
+    /// queued for commit. The statement's snapshot may predate the lock: a row that an earlier
+    /// pass numbered after that snapshot is re-checked by the UPDATE against its newest version
+    /// (`seq IS NULL` no longer holds, so it keeps its number), and rows committed after the
+    /// snapshot wait for the next pass. Only the lock holder writes `seq`, so the rows need no
+    /// row locks of their own (FOR UPDATE cost each row a WAL record). Numbers are still handed
+    /// out only under the lock and made visible by its commit, in order.
     public static func sequence(_ pool: PostgresPool, batch: Int = 5000) async throws -> SequencingResult {
-        try await pool.transaction { db in
-            guard let locked = try await db.queryFirst("SELECT pg_try_advisory_xact_lock(\(Self.sequencerLockKey)) AS locked"),
-                  try locked.decode("locked", as: Bool.self) else { return .busy }
-            let row = try await db.queryFirst("""
-                WITH todo AS (
-                  SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT \(batch) FOR UPDATE),
-                numbered AS (
-                  UPDATE events e SET seq = nextval('events_seq') FROM todo WHERE e.id = todo.id RETURNING e.seq)
-                SELECT max(seq) AS high FROM numbered
-                """)
-            guard let high = try row?.decode("high", as: Int64?.self) else { return .idle }
-            try await db.execute("SELECT pg_notify(\(sequencedChannel), \(String(high)))")
-            return .numbered(high)
-        }
+        let row = try await pool.queryFirst("""
+            WITH lock AS MATERIALIZED (
+              SELECT pg_try_advisory_xact_lock(\(Self.sequencerLockKey)) AS locked),
+            numbered AS (
+              UPDATE events e SET seq = nextval('events_seq')
+              WHERE e.seq IS NULL AND e.id = ANY (ARRAY(
+                SELECT id FROM events WHERE (SELECT locked FROM lock) AND seq IS NULL ORDER BY id LIMIT \(batch)))
+              RETURNING e.seq),
+            high AS (
+              SELECT max(seq) AS high FROM numbered)
+            SELECT (SELECT locked FROM lock) AS locked, high.high,
+                   CASE WHEN high.high IS NOT NULL THEN pg_notify(\(sequencedChannel), high.high::text) END AS notified
+            FROM high
+            """)
+        guard let row, try row.decode("locked", as: Bool.self) else { return .busy }
+        guard let high = try row.decode("high", as: Int64?.self) else { return .idle }
+        return .numbered(high)
     }
 
     static let sequencerLockKey: Int64 = 0x746D_635F_7365_7131 // "tmc_seq1"

@@ -17,7 +17,9 @@ struct MessageInsertResult: Sendable {
 struct MessageNotification: Sendable {
     /// Followed by the case's crime reference.
     var subjectPrefix: String
-    var body: String
+    /// Preceded by the sender's name (which a victim's post may only learn in SQL, from the
+    /// token it authenticates).
+    var bodyAfterSenderName: String
 }
 
 /// SQL for messages, their counters and read markers (migration 0007). Ordering and unread
@@ -36,79 +38,71 @@ enum MessageRepository {
     }
 
     /// Writes a message in one statement (one implicit transaction, one round trip): checks the
-    /// sender may see the case (the role was checked by the service), picks the
-    /// thread (`victimID`, or the case's only victim when nil), takes the next position of the
-    /// case under its counter row's lock, bumps the thread's counter (staff messages), inserts
-    /// the message, its `message.created` event and its notification. No audit row: the message
-    /// itself is the immutable record of who wrote what, when. Nothing is written when
-    /// the thread does not resolve to exactly one victim of the case. The event is written
-    /// without a NOTIFY (it would serialise every post's commit): the caller nudges its hub.
+    /// sender may see the case (the role was checked by the service), picks the thread
+    /// (`victimID`, or the case's only victim when nil), takes the next position of the case
+    /// under its counter row's lock, bumps the thread's counter (staff messages), inserts the
+    /// message, its `message.created` event and its notification. No audit row: the message
+    /// itself is the immutable record of who wrote what, when. Nothing is written when the
+    /// thread does not resolve to exactly one victim of the case. The event is written without
+    /// a NOTIFY (it would serialise every post's commit): the caller nudges its hub.
+    ///
+    /// A victim's post (the hot path) has a statement of its own: its thread is the sender's,
+    /// its thread counter is only read, so the statement has none of the staff path's thread
+    /// resolution and thread upsert for the executor to set up.
     static func insert(_ db: any PostgresQueryable, id: UUID, caseID: UUID, victimID: UUID?, sender: Principal, body: String,
                        at: Date, eventData: String, notification: MessageNotification) async throws -> MessageInsertResult {
-        let fromVictim = sender.role == .victim
-        // `visible` is CaseAccess.resolve's rule (a victim named on the case; staff of its force),
-        // inlined so that the post stays one round trip after authentication.
+        if sender.role == .victim {
+            return try await insertFromVictim(db, id: id, caseID: caseID, sender: sender, body: body, at: at,
+                                              eventData: eventData, notification: notification)
+        }
+        // `visible` is CaseAccess.resolve's rule for staff (the case is of their force), inlined
+        // so that the post stays one round trip after authentication.
         let row = try await db.queryFirst("""
             WITH visible AS (
-              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference
+              SELECT c.id AS case_id, c.force_id, c.crime_reference
               FROM cases c
-              WHERE c.id = \(caseID)
-                AND CASE WHEN \(fromVictim)
-                         THEN EXISTS (SELECT 1 FROM case_victims v WHERE v.case_id = c.id AND v.user_id = \(sender.userID))
-                         ELSE c.force_id = \(sender.forceID) END),
+              WHERE c.id = \(caseID) AND c.force_id = \(sender.forceID)),
             target AS (
               SELECT cv.user_id AS victim_id, count(*) OVER () AS n
               FROM case_victims cv JOIN visible ON cv.case_id = visible.case_id
               WHERE (\(victimID)::uuid IS NULL OR cv.user_id = \(victimID))),
             chosen AS (
-              SELECT visible.case_id, visible.force_id, visible.officer_id, visible.crime_reference, t.victim_id
+              SELECT visible.case_id, visible.force_id, visible.crime_reference, t.victim_id
               FROM visible JOIN target t ON t.n = 1),
             counter AS (
               INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
-              SELECT case_id, force_id, 1, \(fromVictim ? 1 : 0)::bigint FROM chosen
-              ON CONFLICT (case_id) DO UPDATE
-                SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + EXCLUDED.victim_messages
+              SELECT case_id, force_id, 1, 0 FROM chosen
+              ON CONFLICT (case_id) DO UPDATE SET last_position = mc.last_position + 1
               RETURNING case_id, last_position, victim_messages),
-            -- Only a staff message changes its thread's count; a victim's message leaves the row
-            -- alone (one write fewer per post) and reads the count from the statement's snapshot.
             thread AS (
               INSERT INTO message_threads AS mt (case_id, victim_id, last_position, staff_messages)
-              SELECT chosen.case_id, chosen.victim_id, counter.last_position, 1::bigint
+              SELECT chosen.case_id, chosen.victim_id, counter.last_position, 1
               FROM chosen JOIN counter ON counter.case_id = chosen.case_id
-              WHERE NOT \(fromVictim)
               ON CONFLICT (case_id, victim_id) DO UPDATE
                 SET last_position = EXCLUDED.last_position, staff_messages = mt.staff_messages + 1
               RETURNING staff_messages),
-            thread_count AS (
-              SELECT coalesce((SELECT staff_messages FROM thread),
-                              (SELECT mt.staff_messages FROM message_threads mt, chosen
-                               WHERE mt.case_id = chosen.case_id AND mt.victim_id = chosen.victim_id), 0) AS staff_messages),
             msg AS (
               INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
                                     thread_staff_count, case_victim_count, created_at)
               SELECT \(id), chosen.case_id, chosen.force_id, chosen.victim_id, counter.last_position, \(sender.userID),
-                     \(sender.role.rawValue), \(sender.name), \(body), thread_count.staff_messages, counter.victim_messages, \(at)
-              FROM chosen, counter, thread_count
-              RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
+                     \(sender.role.rawValue), \(sender.name), \(body), thread.staff_messages, counter.victim_messages, \(at)
+              FROM chosen, counter, thread
+              RETURNING \(unsafeSQL: Self.returned)),
             -- One event row: `message.created` on /v1/events for the thread's victim and the
-            -- force's staff, and for a victim's message also the force's change feed (where it
-            -- reads as `message_from_victim`, see EventRepository.changes).
+            -- force's staff (a staff message is not part of the change feed).
             event AS (
               INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
-              SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, \(fromVictim),
+              SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, false,
                      \(eventData)::jsonb || jsonb_build_object('victim_id', msg.victim_id)
-              FROM msg
-              RETURNING id),
+              FROM msg),
+            -- The thread's victim, as their contact preferences say (migration 0009).
             notified AS (
-              SELECT enqueue_notification(
-                       chosen.force_id, CASE WHEN \(fromVictim) THEN chosen.officer_id ELSE chosen.victim_id END, chosen.case_id,
-                       'message', \(notification.subjectPrefix) || chosen.crime_reference, \(notification.body),
-                       \(NotificationOutbox.safeSubject), \(NotificationOutbox.safeBody)) AS id
-              FROM chosen, msg
-              WHERE (CASE WHEN \(fromVictim) THEN chosen.officer_id ELSE chosen.victim_id END) IS NOT NULL)
-            SELECT (SELECT count(*) FROM visible) > 0 AS visible, (SELECT count(*) FROM target) AS matched, m.*,
-                   (SELECT count(*) FROM event) AS evented,
-                   (SELECT count(*) FROM notified) AS notified
+              INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
+              SELECT msg.force_id, r.user_id, msg.case_id, 'message', r.channel, r.recipient,
+                     CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeSubject) ELSE \(notification.subjectPrefix) || chosen.crime_reference END,
+                     CASE WHEN r.safe_contact THEN \(NotificationOutbox.safeBody) ELSE \(sender.name)::text || \(notification.bodyAfterSenderName) END
+              FROM chosen JOIN msg ON true CROSS JOIN LATERAL notification_route(msg.victim_id) r)
+            SELECT EXISTS (SELECT 1 FROM visible) AS visible, (SELECT count(*) FROM target) AS matched, m.*
             FROM (SELECT 1) one LEFT JOIN msg m ON true
             """)
         guard let row, try row.decode("visible", as: Bool.self) else { return MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil) }
@@ -116,6 +110,104 @@ enum MessageRepository {
         guard try row.decode("id", as: UUID?.self) != nil else { return MessageInsertResult(caseVisible: true, matchedVictims: matched, message: nil) }
         return MessageInsertResult(caseVisible: true, matchedVictims: matched, message: try record(row))
     }
+
+    /// A victim's post: CaseAccess.resolve's rule for victims (named on the case) picks the case,
+    /// and the thread is the sender's own.
+    private static func insertFromVictim(_ db: any PostgresQueryable, id: UUID, caseID: UUID, sender: Principal, body: String,
+                                         at: Date, eventData: String, notification: MessageNotification) async throws -> MessageInsertResult {
+        let row = try await db.queryFirst("""
+            WITH chosen AS (
+              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference,
+                     \(sender.userID)::uuid AS sender_id, \(sender.name)::text AS sender_name,
+                     \(id)::uuid AS message_id, \(body)::text AS body, \(at)::timestamptz AS created_at, \(eventData)::jsonb AS event_data,
+                     \(notification.subjectPrefix)::text AS subject_prefix, \(notification.bodyAfterSenderName)::text AS body_after_sender_name,
+                     \(NotificationOutbox.safeSubject)::text AS safe_subject, \(NotificationOutbox.safeBody)::text AS safe_body
+              FROM cases c JOIN case_victims cv ON cv.case_id = c.id AND cv.user_id = \(sender.userID)
+              WHERE c.id = \(caseID)),
+            \(unsafeSQL: victimPostWrites)
+            SELECT EXISTS (SELECT 1 FROM chosen) AS visible, m.*
+            FROM (SELECT 1) one LEFT JOIN msg m ON true
+            """)
+        guard let row, try row.decode("visible", as: Bool.self) else { return MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil) }
+        guard try row.decode("id", as: UUID?.self) != nil else { return MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil) }
+        return MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(row))
+    }
+
+    /// A post by whoever holds session token `bearer`, in one statement with the token's lookup
+    /// (`POST /v1/cases/{id}/messages` by a victim, the hot path, costs one round trip). Writes
+    /// only when the token is a victim's and the victim is named on the case, as
+    /// `insertFromVictim` does; the sender's id and name come from the token's user. Nil when no
+    /// valid session token matches (API keys are not searched); otherwise the credential and,
+    /// for a victim's token, what the post did (nil for any other role: nothing was written).
+    static func insertAuthenticatingVictim(_ db: any PostgresQueryable, bearer: String, id: UUID, caseID: UUID, body: String,
+                                           at: Date, eventData: String, notification: MessageNotification) async throws
+        -> (credential: ResolvedCredential, result: MessageInsertResult?)? {
+        let result = try await db.query("""
+            WITH cred AS (
+              \(unsafeSQL: CredentialRepository.tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: CredentialRepository.tokenIsValid)),
+            chosen AS (
+              SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference,
+                     cred.id AS sender_id, cred.name AS sender_name,
+                     \(id)::uuid AS message_id, \(body)::text AS body, \(at)::timestamptz AS created_at, \(eventData)::jsonb AS event_data,
+                     \(notification.subjectPrefix)::text AS subject_prefix, \(notification.bodyAfterSenderName)::text AS body_after_sender_name,
+                     \(NotificationOutbox.safeSubject)::text AS safe_subject, \(NotificationOutbox.safeBody)::text AS safe_body
+              FROM cred JOIN case_victims cv ON cv.user_id = cred.id AND cv.case_id = \(caseID)
+              JOIN cases c ON c.id = cv.case_id
+              WHERE cred.role = 'victim'),
+            \(unsafeSQL: victimPostWrites)
+            SELECT cred.*, NULL AS post_part, EXISTS (SELECT 1 FROM chosen) AS visible, m.*
+            FROM cred LEFT JOIN msg m ON true
+            """)
+        guard let row = result.first, let (resolved, post) = try CredentialRepository.splitCredential(row, at: "post_part") else { return nil }
+        guard resolved.principal.role == .victim else { return (resolved, nil) }
+        guard try post.decode("visible", as: Bool.self) else { return (resolved, MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil)) }
+        guard try post.decode("id", as: UUID?.self) != nil else { return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil)) }
+        return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(post)))
+    }
+
+    /// The writes of a victim's post, after a `chosen` CTE of at most one row: the case
+    /// (`case_id`, `force_id`, `officer_id`, `crime_reference`), the sender (`sender_id`,
+    /// `sender_name`) and the post's values (`message_id`, `body`, `created_at`, `event_data`
+    /// and the notification's texts). Constant SQL: every value is a column of `chosen`.
+    /// The thread's staff-message count is read, not locked: a staff message in the thread
+    /// takes the case's counter row first, and holds it to commit.
+    private static let victimPostWrites = """
+        counter AS (
+          INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
+          SELECT case_id, force_id, 1, 1 FROM chosen
+          ON CONFLICT (case_id) DO UPDATE
+            SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + 1
+          RETURNING last_position, victim_messages),
+        msg AS (
+          INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
+                                thread_staff_count, case_victim_count, created_at)
+          SELECT chosen.message_id, chosen.case_id, chosen.force_id, chosen.sender_id, counter.last_position, chosen.sender_id,
+                 'victim', chosen.sender_name, chosen.body,
+                 coalesce((SELECT mt.staff_messages FROM message_threads mt
+                           WHERE mt.case_id = chosen.case_id AND mt.victim_id = chosen.sender_id), 0),
+                 counter.victim_messages, chosen.created_at
+          FROM chosen, counter
+          RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
+        -- One event row: `message.created` on /v1/events for the victim and the force's staff,
+        -- and on the force's change feed (where it reads as `message_from_victim`, see
+        -- EventRepository.changes). The sender's id and name are the message's.
+        event AS (
+          INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
+          SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, true,
+                 jsonb_set(jsonb_set(chosen.event_data, '{sender,id}', to_jsonb(msg.sender_id)), '{sender,name}', to_jsonb(msg.sender_name))
+                   || jsonb_build_object('victim_id', msg.victim_id)
+          FROM chosen, msg),
+        -- The officer in charge, if any, as their contact preferences say (migration 0009).
+        notified AS (
+          INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
+          SELECT msg.force_id, r.user_id, msg.case_id, 'message', r.channel, r.recipient,
+                 CASE WHEN r.safe_contact THEN chosen.safe_subject ELSE chosen.subject_prefix || chosen.crime_reference END,
+                 CASE WHEN r.safe_contact THEN chosen.safe_body ELSE msg.sender_name || chosen.body_after_sender_name END
+          FROM chosen JOIN msg ON true CROSS JOIN LATERAL notification_route(chosen.officer_id) r)
+        """
+
+    /// What the post statements return of the message (`columns` without the alias).
+    private static let returned = "id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at"
 
     /// The position of a message of the case, when `victimID` (a victim's own thread) or any
     /// thread (nil, staff) can see it.

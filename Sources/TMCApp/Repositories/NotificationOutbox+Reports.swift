@@ -15,14 +15,10 @@ extension NotificationOutbox {
         if let reporterID {
             let row = try await db.queryFirst("""
                 INSERT INTO notifications (force_id, user_id, case_id, report_id, kind, channel, recipient, subject, body)
-                SELECT \(forceID), u.id, \(caseID), \(reportID), 'report_outcome', ch.channel,
-                       CASE ch.channel WHEN 'sms' THEN u.phone ELSE u.email END,
-                       CASE WHEN u.safe_contact THEN \(safeSubject) ELSE \(subject) END,
-                       CASE WHEN u.safe_contact THEN \(safeBody) ELSE \(body) END
-                FROM users u
-                CROSS JOIN LATERAL (SELECT CASE WHEN u.contact_channel = 'sms' AND coalesce(u.phone, '') = '' THEN 'email'
-                                                ELSE u.contact_channel END AS channel) ch
-                WHERE u.id = \(reporterID) AND ch.channel <> 'none'
+                SELECT \(forceID), r.user_id, \(caseID), \(reportID), 'report_outcome', r.channel, r.recipient,
+                       CASE WHEN r.safe_contact THEN \(safeSubject) ELSE \(subject) END,
+                       CASE WHEN r.safe_contact THEN \(safeBody) ELSE \(body) END
+                FROM notification_route(\(reporterID)) r
                 RETURNING id
                 """)
             return row != nil

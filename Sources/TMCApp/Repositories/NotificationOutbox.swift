@@ -24,8 +24,9 @@ public enum NotificationOutbox {
     @discardableResult
     public static func enqueue(_ db: any PostgresQueryable, forceID: UUID, userID: UUID, caseID: UUID?,
                                kind: NotificationKind, subject: String, body: String) async throws -> Bool {
-        // The rules live in the SQL function `enqueue_notification` (migration 0007), so that a
-        // larger statement (a message post) can queue a notification in the same round trip.
+        // The rules live in SQL: `notification_route` (migration 0009), which a larger statement
+        // (a message post) joins to queue its notification in the same round trip, and
+        // `enqueue_notification`, which applies it here.
         let row = try await db.queryFirst("""
             SELECT enqueue_notification(\(forceID), \(userID), \(caseID), \(kind.rawValue), \(subject), \(body),
                                         \(safeSubject), \(safeBody)) AS id

@@ -31,7 +31,7 @@ public struct MessageService: Sendable {
 
     /// `POST /v1/cases/{id}/messages`: one statement checks the case is the sender's to see
     /// (`CaseAccess.resolve`'s rule, in SQL: the post is the hot path) and writes the message,
-    /// its event, its audit entry and its notification.
+    /// its event and its notification (no audit entry: the message is the record).
     public func post(_ principal: Principal, caseID: UUID?, _ new: NewMessage) async throws -> MessageView {
         try CasePolicy.require(principal, Self.writers, "Only the case's victims and staff post messages.")
         let caseID = try CasePolicy.caseID(caseID)
@@ -49,15 +49,10 @@ public struct MessageService: Sendable {
                                   senderRole: principal.role, senderName: principal.name, body: new.body, createdAt: at)
         // The statement sets `victim_id` (staff may leave the thread to be found); `force_id` is
         // not part of the view.
-        let eventData = NewEvent.encodeData(MessageView.shared(draft))
-        let notification = fromVictim
-            ? MessageNotification(subjectPrefix: "New message from a victim on case ",
-                                  body: "\(principal.name) sent a message on one of your cases. Sign in to TrackMyCrime to read it and reply.")
-            : MessageNotification(subjectPrefix: "New message about your case ",
-                                  body: "\(principal.name) (\(Self.roleLabel(principal.role))) wrote:\n\n\(new.body)\n\nSign in to TrackMyCrime to reply.")
+        let eventData = String(decoding: MessageView.shared(draft).jsonBytes, as: UTF8.self)
         let result = try await MessageRepository.insert(
             database, id: id, caseID: caseID, victimID: thread, sender: principal, body: new.body,
-            at: at, eventData: eventData, notification: notification)
+            at: at, eventData: eventData, notification: Self.notification(from: principal.role, body: new.body))
         guard result.caseVisible else { throw Problem.notFound("No such case.") }
         guard let message = result.message else {
             if fromVictim { throw Problem.notFound("No such case.") }
@@ -66,6 +61,54 @@ public struct MessageService: Sendable {
         }
         events.nudge()
         return MessageView(message, viewer: principal)
+    }
+
+    /// What `post(bearer:…)` did.
+    public enum AuthenticatingPost: Sendable {
+        /// A victim's message, written.
+        case posted(MessageView)
+        /// The credential belongs to someone else than a victim: nothing was written; post as
+        /// `principal` the usual way.
+        case authenticated(Principal)
+        /// Not tried, or no valid session token matched (it may still be an API key):
+        /// authenticate the usual way.
+        case unresolved
+    }
+
+    /// `POST /v1/cases/{id}/messages` by a victim, authenticated in the same statement as the
+    /// post (`AuthenticationMiddleware.deferredRoutes`): one round trip. `new` must be a valid
+    /// body (the route parses it first). It is only tried for a plausible credential, a case id
+    /// and no `victim_id` (a victim naming a thread is refused by the usual path); when it
+    /// writes, it does what `post(principal…)` does for a victim.
+    public func post(bearer: String, caseID: UUID?, _ new: NewMessage, authentication: AuthenticationService) async throws -> AuthenticatingPost {
+        guard new.victimID == nil, let caseID, AuthenticationService.isPlausible(bearer) else { return .unresolved }
+        let id = UUID()
+        let at = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+        // The sender's id and name (and the thread, theirs) are filled in by the statement from
+        // the token's user.
+        let draft = MessageRecord(id: id, caseID: caseID, forceID: id, victimID: id, position: 0, senderID: id,
+                                  senderRole: .victim, senderName: "", body: new.body, createdAt: at)
+        // Before any principal exists this runs in the system scope: like the victim case read
+        // (tmc_victim_case_by_token, migration 0010), the statement's own WHERE clause is the
+        // victim rule (a valid session token of a victim named on the case).
+        guard let (credential, result) = try await DatabaseScope.runAsSystem({ try await MessageRepository.insertAuthenticatingVictim(
+            database, bearer: bearer, id: id, caseID: caseID, body: new.body, at: at,
+            eventData: String(decoding: MessageView.shared(draft).jsonBytes, as: UTF8.self), notification: Self.notification(from: .victim, body: new.body)) })
+        else { return .unresolved }
+        guard let result else { return .authenticated(try await authentication.accept(credential)) }
+        guard result.caseVisible, let message = result.message else { throw Problem.notFound("No such case.") }
+        events.nudge()
+        return .posted(MessageView(message, viewer: credential.principal))
+    }
+
+    /// The notification texts of a post by someone of `role` (the sender's name goes before
+    /// `bodyAfterSenderName`): a victim's names no content, a staff message carries it.
+    static func notification(from role: Role, body: String) -> MessageNotification {
+        role == .victim
+            ? MessageNotification(subjectPrefix: "New message from a victim on case ",
+                                  bodyAfterSenderName: " sent a message on one of your cases. Sign in to TrackMyCrime to read it and reply.")
+            : MessageNotification(subjectPrefix: "New message about your case ",
+                                  bodyAfterSenderName: " (\(roleLabel(role))) wrote:\n\n\(body)\n\nSign in to TrackMyCrime to reply.")
     }
 
     /// `GET /v1/cases/{id}/messages`: oldest first, after the message `after` (which the caller

@@ -73,8 +73,18 @@ final class EventRoutesTests: XCTestCase {
         assertEqual(try await integration.waitForEvents(1).count, 1)
 
         // A victim's own message reaches them and the force, not the other victim.
-        _ = try await post(caseID, "Thank you", as: f.victim1)
-        assertEqual(try await victim1.waitForEvents(2).count, 2)
+        let thanks = try await post(caseID, "Thank you", as: f.victim1)
+        let own = try await victim1.waitForEvents(2)
+        XCTAssertEqual(own.count, 2)
+        let ownData = own.last?.json ?? [:]
+        XCTAssertEqual(ownData["id"] as? String, thanks["id"] as? String)
+        XCTAssertEqual(ownData["victim_id"] as? String, f.victim1.idString)
+        let sender = ownData["sender"] as? [String: Any] ?? [:]
+        XCTAssertEqual(sender["id"] as? String, f.victim1.idString, "a victim sender's id is shown")
+        XCTAssertEqual(sender["role"] as? String, "victim")
+        XCTAssertEqual(sender["name"] as? String, (thanks["sender"] as? [String: Any])?["name"] as? String)
+        let victimName = try await f.db.queryFirst("SELECT name FROM users WHERE id = \(f.victim1.id)")?.decode("name", as: String.self)
+        XCTAssertEqual(sender["name"] as? String, victimName)
         assertEqual(try await officerA.waitForEvents(2).count, 2)
         try await Task.sleep(for: .milliseconds(700))
         XCTAssertEqual(victim2.receivedEvents.count, 0, "another victim of the same case")

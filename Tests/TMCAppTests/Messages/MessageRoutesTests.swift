@@ -92,6 +92,11 @@ final class MessageRoutesTests: XCTestCase {
         assertEqual(try await f.client.post(path, json: ["body": "x"]).status, 401)
         assertEqual(try await f.client.get(path).status, 401)
         assertEqual(try await f.client.post(path, token: "tmc_wrong", json: ["body": "x"]).status, 401)
+        // A victim's post authenticates in its own statement; the refusals keep their order.
+        assertEqual(try await f.client.post(path, token: "tmc_wrong", json: ["body": ""]).status, 401, "401 before 422")
+        assertEqual(try await post(caseID, ["body": ""], as: f.adminA).status, 403, "403 before 422")
+        assertEqual(try await post(caseID, ["body": "x", "victim_id": f.victim1.idString], as: f.victim3).invalidFields, ["victim_id"],
+                    "422 (victims name no thread) before 404")
         assertEqual(try await post(caseID, ["body": "x"], as: f.victim3).status, 404, "not a victim of the case")
         assertEqual(try await post(caseID, ["body": "x", "victim_id": f.victim1.idString], as: f.officerB).status, 404, "another force")
         assertEqual(try await post(UUID().uuidString, ["body": "x"], as: f.victim1).status, 404)
@@ -226,6 +231,10 @@ final class MessageRoutesTests: XCTestCase {
         XCTAssertEqual(toOfficer.rows.count, 1)
         XCTAssertEqual(try toOfficer.first?.decode("user_id", as: UUID.self), f.officerA.id)
         XCTAssertFalse(try toOfficer.first!.decode("body", as: String.self).contains("Any news?"), "no content to staff mail")
+        let victimName = try await f.db.queryFirst("SELECT name FROM users WHERE id = \(f.victim1.id)")!.decode("name", as: String.self)
+        XCTAssertEqual(try toOfficer.first?.decode("body", as: String.self),
+                       "\(victimName) sent a message on one of your cases. Sign in to TrackMyCrime to read it and reply.")
+        XCTAssertTrue(try toOfficer.first!.decode("subject", as: String.self).hasPrefix("New message from a victim on case KT/"))
 
         try await f.db.execute("UPDATE users SET safe_contact = true WHERE id = \(f.victim1.id)")
         try await f.db.execute("UPDATE users SET contact_channel = 'none' WHERE id = \(f.victim2.id)")
