@@ -58,6 +58,16 @@ ensure_fuzz_dependencies() {
   command -v ld.gold >/dev/null 2>&1 || apt_install binutils-gold
 }
 
+# What scripts/contract.sh needs besides the build: Python 3 with venv (schemathesis is
+# installed from PyPI into a virtual environment under .build, never system-wide).
+ensure_contract_dependencies() {
+  local missing=()
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
