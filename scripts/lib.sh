@@ -36,6 +36,38 @@ ensure_build_dependencies() {
   command -v swift >/dev/null 2>&1 || { log "swift is not on PATH (expected at /opt/swift/usr/bin)"; export PATH="/opt/swift/usr/bin:$PATH"; }
 }
 
+# What `swiftc -sanitize=fuzzer,address` needs (fuzz/run.sh): the toolchain's own libFuzzer and
+# AddressSanitizer runtimes (shipped with the Swift toolchain for Linux, not installable apart
+# from it), the gold linker the Swift driver uses, and libstdc++ (libFuzzer is C++).
+ensure_fuzz_dependencies() {
+  command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+  local resources missing=() runtime found=""
+  resources="$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib"
+  for runtime in "$resources"/clang/*/lib/*/libclang_rt.fuzzer*.a "$resources"/swift/clang/lib/*/libclang_rt.fuzzer*.a; do
+    [ -f "$runtime" ] && found="$runtime"
+  done
+  if [ -z "$found" ]; then
+    log "this Swift toolchain has no libFuzzer runtime (libclang_rt.fuzzer) under $resources; use the swift.org toolchain for Linux"
+    return 1
+  fi
+  command -v ld.gold >/dev/null 2>&1 || missing+=(binutils)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+  case "$(gcc -print-file-name=libstdc++.so 2>/dev/null)" in /*) ;; *) missing+=(g++) ;; esac
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  # Debian 13 moved gold out of binutils.
+  command -v ld.gold >/dev/null 2>&1 || apt_install binutils-gold
+}
+
+# What scripts/contract.sh needs besides the build: Python 3 with venv (schemathesis is
+# installed from PyPI into a virtual environment under .build, never system-wide).
+ensure_contract_dependencies() {
+  local missing=()
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

@@ -82,7 +82,8 @@ public final class Application: Sendable {
         let middleware: [any Middleware] = [
             AuthenticationMiddleware(service: accounts.authentication),
             IdempotencyMiddleware(service: accounts.idempotency, routes: creatingRoutes.union(CaseServices.creatingRoutes).union(ReportServices.creatingRoutes)
-                                                                            .union(MessageService.creatingRoutes)),
+                                                                            .union(MessageService.creatingRoutes),
+                                  anonymousRoutes: anonymousCreatingRoutes),
         ]
         return AppResponder(router: router, middleware: middleware, logger: deps.logger, metrics: deps.metrics,
                             cors: CORSPolicy(allowedOrigins: deps.configuration.corsAllowedOrigins),
@@ -97,6 +98,10 @@ public final class Application: Sendable {
         "/v1/forces/{code}/users",
         "/v1/forces/{code}/api-keys",
     ]
+
+    /// The creating routes that callers without credentials may use (a public registration, an
+    /// anonymous online report): their keys are held per client address.
+    public static let anonymousCreatingRoutes: Set<String> = ["/v1/auth/register", "/v1/reports"]
 
     /// Applies pending migrations (once across instances).
     /// The server's own connections act as `tmc_app`, which may not change the schema, so the

@@ -113,6 +113,28 @@ final class IdempotencyMiddlewareTests: XCTestCase {
         }
     }
 
+    /// Found by the contract tests: an anonymous POST with a key already used from the same
+    /// address got `409` on routes that need credentials, where it must get `401`.
+    func testWithoutCredentialsOnlyThePublicRoutesHoldKeys() async throws {
+        try await withServer { server in
+            let registered = try await server.client.post("/v1/auth/register",
+                                                          json: ["email": "anon@example.com", "password": AccountsFixture.password, "name": "A"],
+                                                          headers: [("Idempotency-Key", "shared")])
+            XCTAssertEqual(registered.status, 201, registered.text)
+            for path in ["/v1/forces", "/v1/cases", "/v1/cases/\(UUID().uuidString.lowercased())/property"] {
+                let r = try await server.client.post(path, json: ["name": "x"], headers: [("Idempotency-Key", "shared")])
+                XCTAssertEqual(r.status, 401, "\(path): \(r.text)")
+                XCTAssertEqual(r.problemCode, "unauthenticated")
+            }
+            // The public routes still hold an anonymous caller's keys, by address.
+            let other = try await server.client.post("/v1/auth/register",
+                                                     json: ["email": "anon2@example.com", "password": AccountsFixture.password, "name": "B"],
+                                                     headers: [("Idempotency-Key", "shared")])
+            XCTAssertEqual(other.status, 409, other.text)
+        }
+        XCTAssertEqual(Application.anonymousCreatingRoutes, ["/v1/auth/register", "/v1/reports"])
+    }
+
     func testOnlyCreatingRoutesUseIt() {
         XCTAssertEqual(Application.creatingRoutes, ["/v1/auth/register", "/v1/forces", "/v1/forces/{code}/users", "/v1/forces/{code}/api-keys"])
     }

@@ -2,19 +2,24 @@ import TMCHTTP
 
 /// Applies `Idempotency-Key` (see `IdempotencyService`) to the creating `POST` routes named
 /// in `routes` (route patterns, e.g. `/v1/cases`). Runs after authentication, so that a
-/// signed-in caller's keys are their own on every device and address.
+/// signed-in caller's keys are their own on every device and address. A request without
+/// credentials is keyed by client address, and only on the routes in `anonymousRoutes`
+/// (which anyone may call); elsewhere it goes straight on to its `401`, whatever its key.
 public struct IdempotencyMiddleware: Middleware {
     let service: IdempotencyService
     let routes: Set<String>
+    let anonymousRoutes: Set<String>
 
-    public init(service: IdempotencyService, routes: Set<String>) {
+    public init(service: IdempotencyService, routes: Set<String>, anonymousRoutes: Set<String>) {
         self.service = service
         self.routes = routes
+        self.anonymousRoutes = anonymousRoutes
     }
 
     public func handle(_ context: RequestContext, next: RouteHandler) async throws -> HTTPResponse {
         let request = context.request
         guard request.method == "POST", routes.contains(context.routePattern),
+              context.principal != nil || anonymousRoutes.contains(context.routePattern),
               let key = request.headers["Idempotency-Key"] else {
             return try await next(context)
         }
