@@ -190,30 +190,9 @@ final class LoopConnection: @unchecked Sendable {
         guard !state.steps.isEmpty else { return complete() }
         let step = state.steps.removeFirst()
         state.current = step
-        var sent: Int32 = 0
-        switch (step, state.request.kind) {
-        case (.prepareSettings(let name), _):
-            sent = PQsendPrepare(conn, name, PostgresSessionSettings.applySQL, 2, nil)
-        case (.applySettings(_, let name, let binds), _):
-            sent = withCStrings(binds) { values in PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0) } ?? 0
-        case (.prepare(let name), .query(let query)):
-            sent = PQsendPrepare(conn, name, query.sql, Int32(query.binds.count), nil)
-        case (.execute(let name), .query(let query)):
-            guard let result = withCStrings(query.binds.map(\.text), { values in
-                PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0)
-            }) else {
-                active?.error = PostgresError(code: .init("22021"),
-                                              message: "a parameter contains a NUL byte, which PostgreSQL text cannot hold")
-                return complete()
-            }
-            sent = result
-        case (.deallocate(let name), _):
-            // `name` is one of ours (`sN`), never caller text.
-            sent = PQsendQuery(conn, "DEALLOCATE \(name)")
-        case (.simple, .simple(let sql)):
-            sent = PQsendQuery(conn, sql)
-        default:
-            preconditionFailure("step does not fit the request")
+        guard let sent = send(step, of: state.request.kind, on: conn) else {
+            active?.error = Self.nulByteError
+            return complete()
         }
         guard sent == 1 else {
             active?.error = brokenError()
@@ -227,8 +206,9 @@ final class LoopConnection: @unchecked Sendable {
     /// settings change too; `complete` then forgets what the session holds.
     private func sendPipeline() {
         guard let state = active, let conn else { return }
+        // Checked before anything is queued: a pipeline cannot be abandoned half-sent.
         if case .query(let query) = state.request.kind, query.binds.contains(where: { $0.text?.utf8.contains(0) ?? false }) {
-            state.error = PostgresError(code: .init("22021"), message: "a parameter contains a NUL byte, which PostgreSQL text cannot hold")
+            state.error = Self.nulByteError
             return complete()
         }
         guard PQenterPipelineMode(conn) == 1 else {
@@ -237,19 +217,8 @@ final class LoopConnection: @unchecked Sendable {
         }
         var sent: Int32 = 1
         for step in state.steps where sent == 1 {
-            switch (step, state.request.kind) {
-            case (.applySettings(_, let name, let binds), _):
-                sent = withCStrings(binds) { values in PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0) } ?? 0
-            case (.execute(let name), .query(let query)):
-                guard let result = withCStrings(query.binds.map(\.text), { values in
-                    PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0)
-                }) else {
-                    preconditionFailure("parameters were checked for NUL bytes")
-                }
-                sent = result
-            default:
-                preconditionFailure("only a settings change and an execution are pipelined")
-            }
+            guard let result = send(step, of: state.request.kind, on: conn) else { preconditionFailure("parameters were checked for NUL bytes") }
+            sent = result
         }
         guard sent == 1, PQpipelineSync(conn) == 1 else {
             state.error = brokenError()
@@ -258,6 +227,32 @@ final class LoopConnection: @unchecked Sendable {
         state.current = state.steps.removeFirst()
         flush()
     }
+
+    /// Hands one step to libpq: 1 when queued, 0 when libpq refused, nil when a parameter holds
+    /// a NUL byte (nothing was sent).
+    private func send(_ step: Step, of kind: Request.Kind, on conn: OpaquePointer) -> Int32? {
+        switch (step, kind) {
+        case (.prepareSettings(let name), _):
+            return PQsendPrepare(conn, name, PostgresSessionSettings.applySQL, 2, nil)
+        case (.applySettings(_, let name, let binds), _):
+            return withCStrings(binds) { values in PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0) }
+        case (.prepare(let name), .query(let query)):
+            return PQsendPrepare(conn, name, query.sql, Int32(query.binds.count), nil)
+        case (.execute(let name), .query(let query)):
+            return withCStrings(query.binds.map(\.text)) { values in
+                PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0)
+            }
+        case (.deallocate(let name), _):
+            // `name` is one of ours (`sN`), never caller text.
+            return PQsendQuery(conn, "DEALLOCATE \(name)")
+        case (.simple, .simple(let sql)):
+            return PQsendQuery(conn, sql)
+        default:
+            preconditionFailure("step does not fit the request")
+        }
+    }
+
+    private static let nulByteError = PostgresError(code: .init("22021"), message: "a parameter contains a NUL byte, which PostgreSQL text cannot hold")
 
     private func flush() {
         guard let conn else { return }
