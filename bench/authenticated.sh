@@ -2,6 +2,7 @@
 # Authenticated reads against our server alone, on the reference volumes (bench/seed.sql):
 #   GET /v1/me            (bearer token lookup + the caller)          workload "me"
 #   GET /v1/cases/{id}    (as the case's victim)                      workload "case-read"
+#   POST /v1/cases/{id}/messages (as the case's victim)               workload "message-post"
 # wrk -t2 -c64 after a warm-up; prints req/s, p50, p99 and the server's peak RSS.
 #   bench/authenticated.sh        env: WORKLOADS="me case-read" DURATION=15 WARMUP=5 RUNS=1
 # The side-by-side comparison with the reference implementation is run_all.sh (see README).
@@ -41,7 +42,7 @@ export WRK_DIR="$PEERS/wrk" TARGETS
 printf '%-10s %10s %8s %8s %7s %12s %12s\n' workload "req/s" "p50 ms" "p99 ms" errors "srv us/req" "pg us/req"
 for r in $(seq 1 "$RUNS"); do
   for w in $WORKLOADS; do
-    case "$w" in me) script=me.lua;; case-read) script=case_read.lua;; *) echo "unknown workload $w"; exit 2;; esac
+    case "$w" in me) script=me.lua;; case-read) script=case_read.lua;; message-post) script=message_post.lua;; *) echo "unknown workload $w"; exit 2;; esac
     wrk -t2 -c64 -d"${WARMUP}s" -s "wrk/$script" "http://127.0.0.1:$PORT/" > /dev/null 2>&1
     PG_PIDS="$(postgres_pids "$PGDIR")"
     srv0=$(cpu_ticks "$SERVER_PID"); pg0=$(cpu_ticks $PG_PIDS)

@@ -133,27 +133,32 @@ final class RowLevelSecurityTests: XCTestCase {
 
     /// The one-statement victim case read runs before a principal exists, through the one
     /// SECURITY DEFINER function over case data: it yields a case only to a valid victim
-    /// session token named on that case, whatever case id it is asked for.
+    /// session token named on that case, whatever case id it is asked for, row by row within
+    /// one batch (each request is judged on its own token alone).
     func testTheVictimCaseReadFunctionYieldsOnlyTheTokensOwnCase() async throws {
-        func read(_ bearer: String, _ caseID: UUID) async throws -> (credential: Bool, caseID: UUID?) {
+        func read(_ requests: [(bearer: String, caseID: UUID)]) async throws -> [(n: Int, credential: Bool, caseID: UUID?)] {
             // No scope at all: the function does not depend on one.
-            let row = try await appPool.queryFirst("SELECT credential_id, case_id FROM tmc_victim_case_by_token(\(bearer), \(caseID))")
-            return (try row?.decode("credential_id", as: UUID?.self) != nil, try row?.decode("case_id", as: UUID?.self))
+            try await appPool.query("""
+                SELECT n, credential_id, case_id FROM tmc_victim_cases_by_tokens(\(requests.map(\.bearer)), \(requests.map(\.caseID)))
+                """).map { (try $0.decode("n", as: Int.self), try $0.decode("credential_id", as: UUID?.self) != nil, try $0.decode("case_id", as: UUID?.self)) }
         }
-        let own = try await read(f.victim1.token, caseA)
-        XCTAssertTrue(own.credential)
-        XCTAssertEqual(own.caseID, caseA)
-        let other = try await read(f.victim1.token, caseB)
-        XCTAssertTrue(other.credential)
-        XCTAssertNil(other.caseID, "another force's case, not the victim's")
-        let staff = try await read(f.officerA.token, caseA)
-        XCTAssertTrue(staff.credential)
-        XCTAssertNil(staff.caseID, "staff tokens take the usual path, in their own scope")
-        let bogus = try await read("tmc_not_a_token", caseA)
-        XCTAssertFalse(bogus.credential)
+        let batch = try await read([(f.victim1.token, caseA), (f.victim1.token, caseB), (f.officerA.token, caseA),
+                                    ("tmc_not_a_token", caseA), (f.victim1.token, caseA)])
+        XCTAssertEqual(batch.map(\.n), [1, 2, 3, 4, 5], "one row per request, in order")
+        XCTAssertTrue(batch[0].credential)
+        XCTAssertEqual(batch[0].caseID, caseA)
+        XCTAssertTrue(batch[1].credential)
+        XCTAssertNil(batch[1].caseID, "another force's case, not the victim's")
+        XCTAssertTrue(batch[2].credential)
+        XCTAssertNil(batch[2].caseID, "staff tokens take the usual path, in their own scope")
+        XCTAssertFalse(batch[3].credential)
+        XCTAssertNil(batch[3].caseID)
+        XCTAssertEqual(batch[4].caseID, caseA, "the same request twice in a batch is answered twice")
         try await f.db.execute("UPDATE tokens SET revoked_at = now() WHERE user_id = \(f.victim1.id)")
-        let revoked = try await read(f.victim1.token, caseA)
-        XCTAssertFalse(revoked.credential, "a revoked token yields nothing")
+        let revoked = try await read([(f.victim1.token, caseA)])
+        XCTAssertEqual(revoked.count, 1)
+        XCTAssertFalse(revoked[0].credential, "a revoked token yields nothing")
+        XCTAssertNil(revoked[0].caseID)
     }
 
     /// A service bug that forgets to check the force (here: it passes the case's own force, or

@@ -9,6 +9,12 @@ struct ResolvedCredential: Sendable {
     var keyLastUsedAt: Date?
 }
 
+/// A victim's case read by bearer token, one of a batch (`resolveTokensWithVictimCases`).
+struct VictimCaseRead: Sendable {
+    var bearer: String
+    var caseID: UUID
+}
+
 /// The one query that authenticates a request. Authenticated reads are the hottest path, so a
 /// token and an API key are resolved together in a single round trip; the digest is written
 /// in each branch (not a CTE) so that both use their unique index.
@@ -23,20 +29,25 @@ enum CredentialRepository {
         return try row.map(credential)
     }
 
-    /// Resolves a session token and, when it is a victim's, that victim's view of case
-    /// `caseID`, in one statement: the hottest read (`GET /v1/cases/{id}` by a victim) costs one
-    /// round trip. Only the token branch is searched (API keys take the usual path when this
-    /// finds nothing). Who may see the case is still the service's decision; this only fetches
-    /// the case where the token's user is named as its victim. Nil when no valid token matches.
-    static func resolveTokenWithVictimCase(_ db: any PostgresQueryable, bearer: String, caseID: UUID) async throws
-        -> (credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)? {
-        // Migration 0010: the function's own WHERE clause is the victim rule, so it alone reads
-        // the case without a principal's row-level security scope. Its case columns are
-        // prefixed `case_` (a function's columns need distinct names).
-        let result = try await db.query("SELECT * FROM tmc_victim_case_by_token(\(bearer), \(caseID))")
-        guard let row = result.first, let (resolved, caseRow) = try splitCredential(row, at: "case_part", restPrefix: "case_") else { return nil }
-        guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
-        return (resolved, (try CaseRepository.record(caseRow), try CaseRepository.victim(user, caseRow)))
+    /// Resolves session tokens and, for each that is a victim's, that victim's view of the case
+    /// asked for with it, in one statement: the hottest read (`GET /v1/cases/{id}` by a victim)
+    /// costs one round trip, shared by a whole batch of requests (see `CaseService.victimReads`).
+    /// Only the token branch is searched (API keys take the usual path when this finds nothing).
+    /// Who may see the case is still the service's decision; this only fetches the case where
+    /// the token's user is named as its victim. One answer per request, in order: nil when no
+    /// valid token matches.
+    static func resolveTokensWithVictimCases(_ db: any PostgresQueryable, _ requests: [VictimCaseRead]) async throws
+        -> [(credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)?] {
+        // Migration 0011: the function's own WHERE clause is the victim rule, so it alone reads
+        // cases without a principal's row-level security scope. Its case columns are prefixed
+        // `case_` (a function's columns need distinct names).
+        let rows = try await db.query("SELECT * FROM tmc_victim_cases_by_tokens(\(requests.map(\.bearer)), \(requests.map(\.caseID)))")
+        return try rows.map { row in
+            guard try row.decode("kind", as: String?.self) != nil,
+                  let (resolved, caseRow) = try splitCredential(row, at: "case_part", restPrefix: "case_") else { return nil }
+            guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
+            return (resolved, (try CaseRepository.record(caseRow), try CaseRepository.victim(user, caseRow)))
+        }
     }
 
     /// A row of `cred.*, NULL AS <marker>, …` (a statement that resolved its own credential, see

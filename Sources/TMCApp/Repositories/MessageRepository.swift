@@ -1,6 +1,17 @@
 import Foundation
 import TMCPostgres
 
+/// A victim's post by bearer token, one of a batch (`insertAuthenticatingVictims`).
+struct VictimPostByToken: Sendable {
+    var bearer: String
+    var id: UUID
+    var caseID: UUID
+    var body: String
+    var at: Date
+    /// The message's event data, without the sender (filled in from the token's user).
+    var eventData: String
+}
+
 /// What the one statement of a post did.
 struct MessageInsertResult: Sendable {
     /// False when the case does not exist or is not the sender's to see (`404`).
@@ -133,51 +144,67 @@ enum MessageRepository {
         return MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(row))
     }
 
-    /// A post by whoever holds session token `bearer`, in one statement with the token's lookup
-    /// (`POST /v1/cases/{id}/messages` by a victim, the hot path, costs one round trip). Writes
-    /// only when the token is a victim's and the victim is named on the case, as
-    /// `insertFromVictim` does; the sender's id and name come from the token's user. Nil when no
-    /// valid session token matches (API keys are not searched); otherwise the credential and,
-    /// for a victim's token, what the post did (nil for any other role: nothing was written).
-    static func insertAuthenticatingVictim(_ db: any PostgresQueryable, bearer: String, id: UUID, caseID: UUID, body: String,
-                                           at: Date, eventData: String, notification: MessageNotification) async throws
-        -> (credential: ResolvedCredential, result: MessageInsertResult?)? {
-        let result = try await db.query("""
-            WITH cred AS (
-              \(unsafeSQL: CredentialRepository.tokenSelect) WHERE t.token_hash = \(sha256: bearer) AND \(unsafeSQL: CredentialRepository.tokenIsValid)),
+    /// Posts by whoever holds each post's session token, in one statement with the tokens'
+    /// lookups (`POST /v1/cases/{id}/messages` by victims, the hot path: one round trip for a
+    /// whole batch, see `MessageService.victimPosts`). A post writes only when its token is a
+    /// victim's and the victim is named on its case, as `insertFromVictim` does; the sender's id
+    /// and name come from the token's user. No two posts may name one case. One answer per post,
+    /// in order: nil when no valid session token matches (API keys are not searched); otherwise
+    /// the credential and, for a victim's token, what the post did (nil for any other role:
+    /// nothing was written).
+    static func insertAuthenticatingVictims(_ db: any PostgresQueryable, _ posts: [VictimPostByToken], notification: MessageNotification) async throws
+        -> [(credential: ResolvedCredential, result: MessageInsertResult?)?] {
+        let rows = try await db.query("""
+            WITH post AS (
+              SELECT * FROM unnest(\(posts.map(\.bearer))::text[], \(posts.map(\.caseID))::uuid[], \(posts.map(\.id))::uuid[],
+                                   \(posts.map(\.body))::text[], \(posts.map(\.at))::timestamptz[], \(posts.map(\.eventData))::jsonb[])
+                WITH ORDINALITY AS p(bearer, case_id, message_id, body, created_at, event_data, n)),
+            cred AS (
+              SELECT post.n AS post_n, tc.*
+              FROM post CROSS JOIN LATERAL (
+                \(unsafeSQL: CredentialRepository.tokenSelect)
+                WHERE t.token_hash = sha256(convert_to(post.bearer, 'UTF8')) AND \(unsafeSQL: CredentialRepository.tokenIsValid)) tc),
             chosen AS (
               SELECT c.id AS case_id, c.force_id, c.officer_id, c.crime_reference,
                      cred.id AS sender_id, cred.name AS sender_name,
-                     \(id)::uuid AS message_id, \(body)::text AS body, \(at)::timestamptz AS created_at, \(eventData)::jsonb AS event_data,
+                     post.message_id, post.body, post.created_at, post.event_data,
                      \(notification.subjectPrefix)::text AS subject_prefix, \(notification.bodyAfterSenderName)::text AS body_after_sender_name,
                      \(NotificationOutbox.safeSubject)::text AS safe_subject, \(NotificationOutbox.safeBody)::text AS safe_body
-              FROM cred JOIN case_victims cv ON cv.user_id = cred.id AND cv.case_id = \(caseID)
+              FROM post JOIN cred ON cred.post_n = post.n
+              JOIN case_victims cv ON cv.user_id = cred.id AND cv.case_id = post.case_id
               JOIN cases c ON c.id = cv.case_id
               WHERE cred.role = 'victim'),
             \(unsafeSQL: victimPostWrites)
-            SELECT cred.*, NULL AS post_part, EXISTS (SELECT 1 FROM chosen) AS visible, m.*
-            FROM cred LEFT JOIN msg m ON true
+            SELECT cred.*, NULL AS post_part, chosen.message_id IS NOT NULL AS visible, m.*
+            FROM post LEFT JOIN cred ON cred.post_n = post.n
+            LEFT JOIN chosen ON chosen.message_id = post.message_id
+            LEFT JOIN msg m ON m.id = post.message_id
+            ORDER BY post.n
             """)
-        guard let row = result.first, let (resolved, post) = try CredentialRepository.splitCredential(row, at: "post_part") else { return nil }
-        guard resolved.principal.role == .victim else { return (resolved, nil) }
-        guard try post.decode("visible", as: Bool.self) else { return (resolved, MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil)) }
-        guard try post.decode("id", as: UUID?.self) != nil else { return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil)) }
-        return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(post)))
+        return try rows.map { row in
+            guard try row.decode("kind", as: String?.self) != nil,
+                  let (resolved, post) = try CredentialRepository.splitCredential(row, at: "post_part") else { return nil }
+            guard resolved.principal.role == .victim else { return (resolved, nil) }
+            guard try post.decode("visible", as: Bool.self) else { return (resolved, MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil)) }
+            guard try post.decode("id", as: UUID?.self) != nil else { return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil)) }
+            return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: try record(post)))
+        }
     }
 
-    /// The writes of a victim's post, after a `chosen` CTE of at most one row: the case
-    /// (`case_id`, `force_id`, `officer_id`, `crime_reference`), the sender (`sender_id`,
-    /// `sender_name`) and the post's values (`message_id`, `body`, `created_at`, `event_data`
-    /// and the notification's texts). Constant SQL: every value is a column of `chosen`.
-    /// The thread's staff-message count is read, not locked: a staff message in the thread
-    /// takes the case's counter row first, and holds it to commit.
+    /// The writes of victims' posts, after a `chosen` CTE of one row per post, no two of one
+    /// case: the case (`case_id`, `force_id`, `officer_id`, `crime_reference`), the sender
+    /// (`sender_id`, `sender_name`) and the post's values (`message_id`, `body`, `created_at`,
+    /// `event_data` and the notification's texts). Constant SQL: every value is a column of
+    /// `chosen`. The counter rows are locked in case order, so that two batches never wait for
+    /// each other's locks in a cycle. The thread's staff-message count is read, not locked: a
+    /// staff message in the thread takes the case's counter row first, and holds it to commit.
     private static let victimPostWrites = """
         counter AS (
           INSERT INTO message_cases AS mc (case_id, force_id, last_position, victim_messages)
-          SELECT case_id, force_id, 1, 1 FROM chosen
+          SELECT case_id, force_id, 1, 1 FROM chosen ORDER BY case_id
           ON CONFLICT (case_id) DO UPDATE
             SET last_position = mc.last_position + 1, victim_messages = mc.victim_messages + 1
-          RETURNING last_position, victim_messages),
+          RETURNING case_id, last_position, victim_messages),
         msg AS (
           INSERT INTO messages (id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body,
                                 thread_staff_count, case_victim_count, created_at)
@@ -186,24 +213,25 @@ enum MessageRepository {
                  coalesce((SELECT mt.staff_messages FROM message_threads mt
                            WHERE mt.case_id = chosen.case_id AND mt.victim_id = chosen.sender_id), 0),
                  counter.victim_messages, chosen.created_at
-          FROM chosen, counter
+          FROM chosen JOIN counter ON counter.case_id = chosen.case_id
           RETURNING id, case_id, force_id, victim_id, position, sender_id, sender_role, sender_name, body, created_at),
-        -- One event row: `message.created` on /v1/events for the victim and the force's staff,
-        -- and on the force's change feed (where it reads as `message_from_victim`, see
-        -- EventRepository.changes). The sender's id and name are the message's.
+        -- One event row per message: `message.created` on /v1/events for the victim and the
+        -- force's staff, and on the force's change feed (where it reads as
+        -- `message_from_victim`, see EventRepository.changes). The sender's id and name are the
+        -- message's.
         event AS (
           INSERT INTO events (type, force_id, case_id, resource_id, recipient_ids, staff_visible, in_change_feed, data)
           SELECT 'message.created', msg.force_id, msg.case_id, msg.id::text, ARRAY[msg.victim_id], true, true,
                  jsonb_set(jsonb_set(chosen.event_data, '{sender,id}', to_jsonb(msg.sender_id)), '{sender,name}', to_jsonb(msg.sender_name))
                    || jsonb_build_object('victim_id', msg.victim_id)
-          FROM chosen, msg),
+          FROM chosen JOIN msg ON msg.id = chosen.message_id),
         -- The officer in charge, if any, as their contact preferences say (migration 0009).
         notified AS (
           INSERT INTO notifications (force_id, user_id, case_id, kind, channel, recipient, subject, body)
           SELECT msg.force_id, r.user_id, msg.case_id, 'message', r.channel, r.recipient,
                  CASE WHEN r.safe_contact THEN chosen.safe_subject ELSE chosen.subject_prefix || chosen.crime_reference END,
                  CASE WHEN r.safe_contact THEN chosen.safe_body ELSE msg.sender_name || chosen.body_after_sender_name END
-          FROM chosen JOIN msg ON true CROSS JOIN LATERAL notification_route(chosen.officer_id) r)
+          FROM chosen JOIN msg ON msg.id = chosen.message_id CROSS JOIN LATERAL notification_route(chosen.officer_id) r)
         """
 
     /// What the post statements return of the message (`columns` without the alias).

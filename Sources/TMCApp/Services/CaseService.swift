@@ -6,12 +6,27 @@ public struct CaseService: Sendable {
     let database: PostgresPool
     let audit: CaseAudit
     let victims: CaseVictimLinker
+    /// Victims' case reads by bearer token, several to a statement under load (`BatchQueue`).
+    /// They run in the system scope, before any principal exists: the statement's own WHERE
+    /// clause is the victim rule, row by row (migration 0011).
+    let victimReads: BatchQueue<VictimCaseRead, UUID, (credential: ResolvedCredential, victimCase: (CaseRecord, CaseVictimRecord)?)?>
 
     public init(database: PostgresPool, audit: AuditLog, invitations: InvitationService) {
         self.database = database
         self.audit = CaseAudit(log: audit)
         self.victims = CaseVictimLinker(invitations: invitations)
+        victimReads = BatchQueue(maxBatch: Self.maxReadsPerStatement, maxRunning: Self.readStatementsRunning,
+                                 retrySeparately: { ($0 as? PostgresError)?.isConnectionFailure == false }) { reads in
+            try await DatabaseScope.runAsSystem {
+                try await CredentialRepository.resolveTokensWithVictimCases(database, reads)
+            }
+        }
     }
+
+    /// Most victims' case reads answered by one statement.
+    static let maxReadsPerStatement = 64
+    /// Most statements of victims' case reads running at once (each holds a pooled connection).
+    static let readStatementsRunning = Int(ProcessInfo.processInfo.environment["TMC_READ_BATCHES"] ?? "") ?? 4
 
     /// `POST /v1/cases`: the case, its victims (linked or invited), their agreed-contact clock.
     public func create(_ principal: Principal, _ input: NewCaseInput, origin: RequestOrigin) async throws -> CreatedCaseView {
@@ -85,7 +100,7 @@ public struct CaseService: Sendable {
             return try await asPrincipal(principal)
         }
         guard AuthenticationService.isPlausible(bearer) else { throw Problem.unauthenticated("The token is unknown, expired or revoked.") }
-        guard let found = try await CredentialRepository.resolveTokenWithVictimCase(database, bearer: bearer, caseID: id) else {
+        guard let found = try await victimReads.run(VictimCaseRead(bearer: bearer, caseID: id), key: nil) else {
             // Not a valid session token: an API key, or nothing valid at all.
             guard let principal = try await authentication.authenticate(bearer: bearer) else {
                 throw Problem.unauthenticated("The token is unknown, expired or revoked.")

@@ -12,6 +12,12 @@ public struct MessageService: Sendable {
     let database: PostgresPool
     let events: EventHub
     let audit: CaseAudit
+    /// Victims' posts by bearer token, several to a statement under load (`BatchQueue`), no two
+    /// of one case in a batch (a statement bumps a case's counter row once). They run in the
+    /// system scope, before any principal exists: like the victim case read
+    /// (tmc_victim_case_by_token, migration 0010), the statement's own WHERE clause is the
+    /// victim rule (a valid session token of a victim named on the case), row by row.
+    let victimPosts: BatchQueue<VictimPostByToken, UUID, (credential: ResolvedCredential, result: MessageInsertResult?)?>
 
     /// Who reads a case's messages.
     public static let readers: Set<Role> = [.victim, .officer, .supervisor, .integration]
@@ -27,7 +33,20 @@ public struct MessageService: Sendable {
         self.database = database
         self.events = events
         self.audit = CaseAudit(log: audit)
+        let notification = Self.notification(from: .victim, body: "")
+        victimPosts = BatchQueue(maxBatch: Self.maxPostsPerStatement, maxRunning: Self.postStatementsRunning,
+                                 retrySeparately: { ($0 as? PostgresError)?.isConnectionFailure == false }) { posts in
+            try await DatabaseScope.runAsSystem {
+                try await MessageRepository.insertAuthenticatingVictims(database, posts, notification: notification)
+            }
+        }
     }
+
+    /// Most victims' posts written by one statement.
+    static let maxPostsPerStatement = 64
+    /// Most statements of victims' posts running at once (each holds a pooled connection): on
+    /// two cores, about as many as keep PostgreSQL busy while one batch waits for its commit.
+    static let postStatementsRunning = Int(ProcessInfo.processInfo.environment["TMC_POST_BATCHES"] ?? "") ?? 4
 
     /// `POST /v1/cases/{id}/messages`: one statement checks the case is the sender's to see
     /// (`CaseAccess.resolve`'s rule, in SQL: the post is the hot path) and writes the message,
@@ -88,13 +107,9 @@ public struct MessageService: Sendable {
         // the token's user.
         let draft = MessageRecord(id: id, caseID: caseID, forceID: id, victimID: id, position: 0, senderID: id,
                                   senderRole: .victim, senderName: "", body: new.body, createdAt: at)
-        // Before any principal exists this runs in the system scope: like the victim case read
-        // (tmc_victim_case_by_token, migration 0010), the statement's own WHERE clause is the
-        // victim rule (a valid session token of a victim named on the case).
-        guard let (credential, result) = try await DatabaseScope.runAsSystem({ try await MessageRepository.insertAuthenticatingVictim(
-            database, bearer: bearer, id: id, caseID: caseID, body: new.body, at: at,
-            eventData: String(decoding: MessageView.shared(draft).jsonBytes, as: UTF8.self), notification: Self.notification(from: .victim, body: new.body)) })
-        else { return .unresolved }
+        let post = VictimPostByToken(bearer: bearer, id: id, caseID: caseID, body: new.body, at: at,
+                                     eventData: String(decoding: MessageView.shared(draft).jsonBytes, as: UTF8.self))
+        guard let (credential, result) = try await victimPosts.run(post, key: caseID) else { return .unresolved }
         guard let result else { return .authenticated(try await authentication.accept(credential)) }
         guard result.caseVisible, let message = result.message else { throw Problem.notFound("No such case.") }
         events.nudge()

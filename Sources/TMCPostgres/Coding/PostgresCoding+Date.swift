@@ -147,3 +147,5 @@ enum TimestampParser {
         return extraFraction == 0 ? total : total + extraFraction
     }
 }
+
+extension Date: PostgresArrayElement {}
