@@ -4,7 +4,7 @@
 #   GET /v1/cases/{id}    (as the case's victim)                      workload "case-read"
 #   POST /v1/cases/{id}/messages (as the case's victim)               workload "message-post"
 # wrk -t2 -c64 after a warm-up; prints req/s, p50, p99 and the server's peak RSS.
-#   bench/authenticated.sh        env: WORKLOADS="me case-read" DURATION=15 WARMUP=5 RUNS=1
+#   bench/authenticated.sh        env: WORKLOADS="me case-read" (or any of: me case-read message-post) DURATION=15 WARMUP=5 RUNS=1
 # The side-by-side comparison with the reference implementation is run_all.sh (see README).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"

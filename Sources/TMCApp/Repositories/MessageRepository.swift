@@ -152,12 +152,22 @@ enum MessageRepository {
     /// in order: nil when no valid session token matches (API keys are not searched); otherwise
     /// the credential and, for a victim's token, what the post did (nil for any other role:
     /// nothing was written).
+    ///
+    /// The arrays reach `unnest` through a subquery the planner may not flatten (`OFFSET 0`),
+    /// so that it cannot see how many posts a call has: its estimate, and so its plan, is the
+    /// same for every call, and PostgreSQL settles on one plan for the prepared statement
+    /// instead of planning every call again (planning this statement costs more than running it
+    /// for one post, and a plan made for one post was cheaper on paper than the shared one).
     static func insertAuthenticatingVictims(_ db: any PostgresQueryable, _ posts: [VictimPostByToken], notification: MessageNotification) async throws
         -> [(credential: ResolvedCredential, result: MessageInsertResult?)?] {
         let rows = try await db.query("""
-            WITH post AS (
-              SELECT * FROM unnest(\(posts.map(\.bearer))::text[], \(posts.map(\.caseID))::uuid[], \(posts.map(\.id))::uuid[],
-                                   \(posts.map(\.body))::text[], \(posts.map(\.at))::timestamptz[], \(posts.map(\.eventData))::jsonb[])
+            WITH given AS (
+              SELECT \(posts.map(\.bearer))::text[] AS bearers, \(posts.map(\.caseID))::uuid[] AS case_ids,
+                     \(posts.map(\.id))::uuid[] AS message_ids, \(posts.map(\.body))::text[] AS bodies,
+                     \(posts.map(\.at))::timestamptz[] AS created_ats, \(posts.map(\.eventData))::jsonb[] AS event_data
+              OFFSET 0),
+            post AS (
+              SELECT p.* FROM given, unnest(given.bearers, given.case_ids, given.message_ids, given.bodies, given.created_ats, given.event_data)
                 WITH ORDINALITY AS p(bearer, case_id, message_id, body, created_at, event_data, n)),
             cred AS (
               SELECT post.n AS post_n, tc.*

@@ -26,7 +26,9 @@ public struct CaseService: Sendable {
     /// Most victims' case reads answered by one statement.
     static let maxReadsPerStatement = 64
     /// Most statements of victims' case reads running at once (each holds a pooled connection).
-    static let readStatementsRunning = Int(ProcessInfo.processInfo.environment["TMC_READ_BATCHES"] ?? "") ?? 4
+    /// Measured on two cores with 64 clients (bench/authenticated.sh): 3 gave the most reads
+    /// (5,100 to 6,200/s against 4,600 to 5,900 with 2 and 4,800 to 5,000 with 4 or more).
+    static let readStatementsRunning = 3
 
     /// `POST /v1/cases`: the case, its victims (linked or invited), their agreed-contact clock.
     public func create(_ principal: Principal, _ input: NewCaseInput, origin: RequestOrigin) async throws -> CreatedCaseView {

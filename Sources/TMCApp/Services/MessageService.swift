@@ -44,9 +44,10 @@ public struct MessageService: Sendable {
 
     /// Most victims' posts written by one statement.
     static let maxPostsPerStatement = 64
-    /// Most statements of victims' posts running at once (each holds a pooled connection): on
-    /// two cores, about as many as keep PostgreSQL busy while one batch waits for its commit.
-    static let postStatementsRunning = Int(ProcessInfo.processInfo.environment["TMC_POST_BATCHES"] ?? "") ?? 4
+    /// Most statements of victims' posts running at once (each holds a pooled connection): one
+    /// batch runs while the other waits for its commit. Measured on two cores with 64 clients
+    /// (bench/authenticated.sh): 2 gave ~2,000 posts/s, 1 ~1,770, 3 to 6 ~1,650 to 1,900.
+    static let postStatementsRunning = 2
 
     /// `POST /v1/cases/{id}/messages`: one statement checks the case is the sender's to see
     /// (`CaseAccess.resolve`'s rule, in SQL: the post is the hot path) and writes the message,
