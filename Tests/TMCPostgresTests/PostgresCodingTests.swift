@@ -106,6 +106,7 @@ final class PostgresCodingTests: PostgresTestCase, @unchecked Sendable {
         try await roundTrip(pool, [1, -2, Int.max, Int.min], as: "int8[]")
         try await roundTrip(pool, [UUID(), UUID()], as: "uuid[]")
         try await roundTrip(pool, [true, false], as: "bool[]")
+        try await roundTrip(pool, [Date(timeIntervalSince1970: 1_800_000_000.5), Date(timeIntervalSince1970: 0)], as: "timestamptz[]")
         let fetched = try await pool.queryFirst("""
             SELECT array_length(\(strings)::text[], 1) AS n, (\(strings)::text[])[4] IS NULL AS fourth_is_null,
                    ARRAY['x', NULL]::text[] AS with_null, '[0:1]={7,8}'::int[] AS shifted, '{{1,2},{3,4}}'::int[] AS matrix

@@ -39,9 +39,9 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses UTF-8 JSON text; nil when it is not well-formed JSON.
+    /// Parses UTF-8 JSON text; nil when it is not well-formed JSON (see `JSONParser`).
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        JSONParser.parse(bytes)
     }
 
     var typeName: String {

@@ -2,7 +2,9 @@ import Foundation
 
 /// RFC 3339 timestamps in UTC, as the API reads and writes them.
 public enum RFC3339 {
-    /// `2026-12-04T15:05:32Z`, or with milliseconds when the instant has them.
+    /// `2026-12-04T15:05:32Z`, or with milliseconds when the instant has them. Digits are
+    /// written in place (every message, case and event carries timestamps, and `String(format:)`
+    /// cost more than the rest of a message's JSON).
     public static func string(from date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         let whole = floor(seconds)
@@ -10,10 +12,39 @@ public enum RFC3339 {
         var t = time_t(whole)
         var tmValue = tm()
         gmtime_r(&t, &tmValue)
-        let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d",
-                          Int(tmValue.tm_year) + 1900, Int(tmValue.tm_mon) + 1, Int(tmValue.tm_mday),
-                          Int(tmValue.tm_hour), Int(tmValue.tm_min), Int(tmValue.tm_sec))
-        return millis == 0 ? base + "Z" : base + String(format: ".%03dZ", millis)
+        let fields = [(Int(tmValue.tm_year) + 1900, 4), (Int(tmValue.tm_mon) + 1, 2), (Int(tmValue.tm_mday), 2),
+                      (Int(tmValue.tm_hour), 2), (Int(tmValue.tm_min), 2), (Int(tmValue.tm_sec), 2)]
+        guard (0...9999).contains(fields[0].0) else {
+            // Years of other widths than four digits: never stored by the API, but printable.
+            let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", fields[0].0, fields[1].0, fields[2].0, fields[3].0, fields[4].0, fields[5].0)
+            return millis == 0 ? base + "Z" : base + String(format: ".%03dZ", millis)
+        }
+        let separators: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":")]
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var at = 0
+            func put(_ value: Int, width: Int) {
+                var v = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    out[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                at += width
+            }
+            for (n, field) in fields.enumerated() {
+                put(field.0, width: field.1)
+                if n < separators.count {
+                    out[at] = separators[n]
+                    at += 1
+                }
+            }
+            if millis != 0 {
+                out[at] = UInt8(ascii: ".")
+                at += 1
+                put(millis, width: 3)
+            }
+            out[at] = UInt8(ascii: "Z")
+            return at + 1
+        }
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when it is not RFC 3339.

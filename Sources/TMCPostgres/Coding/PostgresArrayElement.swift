@@ -84,20 +84,26 @@ extension UInt8: PostgresArrayElement {
 /// PostgreSQL's array literal syntax, one dimension, `,` as delimiter.
 enum PostgresArrayLiteral {
     /// Every element quoted, so that empty strings, `NULL` as text, spaces and braces stay values.
+    /// Written byte by byte in UTF-8: `"` and `\` are single bytes that never occur inside a
+    /// multi-byte character, so escaping bytes is escaping characters (and a batch of message
+    /// bodies is long text).
     static func encode(_ elements: [String?]) -> String {
-        var s = "{"
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var out: [UInt8] = []
+        out.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        out.append(UInt8(ascii: "{"))
         for (n, element) in elements.enumerated() {
-            if n > 0 { s += "," }
-            guard let element else { s += "NULL"; continue }
-            s += "\""
-            for c in element.unicodeScalars {
-                if c == "\"" || c == "\\" { s += "\\" }
-                s.unicodeScalars.append(c)
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            guard let element else { out.append(contentsOf: "NULL".utf8); continue }
+            out.append(quote)
+            for byte in element.utf8 {
+                if byte == quote || byte == backslash { out.append(backslash) }
+                out.append(byte)
             }
-            s += "\""
+            out.append(quote)
         }
-        s += "}"
-        return s
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The elements of a one-dimensional array's text output; nil for an unquoted NULL.
