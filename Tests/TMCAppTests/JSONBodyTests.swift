@@ -34,6 +34,10 @@ final class JSONBodyTests: XCTestCase {
         let p = problem { _ = try JSONBody(request("{\"a\": ")) }
         XCTAssertEqual(p?.status, 400)
         XCTAssertEqual(p?.code, "bad_request")
+        // Ambiguous or not JSON at all, though some parsers take them.
+        for text in ["{\"a\": 1,}", "{\"body\": \"x\", \"body\": \"y\"}", "{\"a\": NaN}", "{\"a\": 1} // note"] {
+            XCTAssertEqual(problem { _ = try JSONBody(request(text)) }?.status, 400, text)
+        }
     }
 
     func testNonObjectIs422() {

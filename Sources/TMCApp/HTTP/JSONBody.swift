@@ -17,7 +17,7 @@ public final class JSONBody {
     public convenience init(_ request: HTTPRequest, allowMergePatch: Bool = false) throws {
         try JSONBody.requireJSONMediaType(request, allowMergePatch: allowMergePatch)
         guard let value = JSONValue.parse(request.body) else {
-            throw Problem.badRequest("The body is not well-formed JSON.")
+            throw Problem.badRequest("The body is not well-formed JSON (RFC 8259 in UTF-8, each name at most once per object).")
         }
         guard case .object(let object) = value else {
             throw Problem.validation(field: "", "The body must be a JSON object.")
