@@ -23,6 +23,12 @@ final class JSONBodyTests: XCTestCase {
 
     func testContentTypeParametersAndCaseAreAccepted() {
         XCTAssertNil(problem { _ = try JSONBody(request("{}", contentType: "Application/JSON; charset=utf-8")) })
+        for accepted in ["application/json", " \tapplication/json \t", "APPLICATION/JSON;charset=UTF-8", "application/json ; x=y"] {
+            XCTAssertNil(problem { _ = try JSONBody(request("{}", contentType: accepted)) }, accepted)
+        }
+        for refused in ["", " ", ";", "application/jsonx", "application/ json", "text/json", "application/json-patch+json", "application/jsön"] {
+            XCTAssertEqual(problem { _ = try JSONBody(request("{}", contentType: refused)) }?.status, 415, refused)
+        }
     }
 
     func testMergePatchOnlyWhereAllowed() {

@@ -162,7 +162,7 @@ public final class EventHub: Sendable {
     /// the hub ends it (revocation, falling too far behind, shutdown); the stream then finishes.
     /// Call `unsubscribe` when the client goes.
     public func subscribe(_ principal: Principal, ended: @escaping @Sendable (EndReason) -> Void) -> (id: UUID, stream: AsyncStream<Item>) {
-        let id = UUID()
+        let id = UUID.random()
         let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(bufferLimit))
         let stopped = state.withLock { s -> Bool in
             if s.stopped { return true }

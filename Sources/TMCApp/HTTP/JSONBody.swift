@@ -48,12 +48,24 @@ public final class JSONBody {
         guard let type = request.headers["Content-Type"] else {
             throw Problem.unsupportedMediaType("A Content-Type of application/json is required.")
         }
-        let essence = type.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let essence = mediaTypeEssence(type)
         if essence == "application/json" { return }
         if allowMergePatch && essence == "application/merge-patch+json" { return }
         throw Problem.unsupportedMediaType(allowMergePatch
             ? "The body must be application/json or application/merge-patch+json."
             : "The body must be application/json.")
+    }
+
+    /// `type/subtype` of a media type in lower case, without parameters and the white space
+    /// (SP, HTAB) around it. Byte by byte: every request with a body asks.
+    static func mediaTypeEssence(_ value: String) -> String {
+        var bytes = Array(value.utf8.prefix { $0 != UInt8(ascii: ";") })
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let end = (bytes.lastIndex { !blank($0) } ?? -1) + 1
+        let start = bytes.firstIndex { !blank($0) } ?? end
+        bytes = Array(bytes[start..<end])
+        for i in bytes.indices where (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[i]) { bytes[i] += 0x20 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The field's full path, e.g. `victims[0].email`.

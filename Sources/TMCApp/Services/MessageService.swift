@@ -61,7 +61,7 @@ public struct MessageService: Sendable {
             throw Problem.validation(field: "victim_id", "must be left out: victims post to their own thread")
         }
         let thread = fromVictim ? principal.userID : new.victimID
-        let id = UUID()
+        let id = UUID.random()
         // Whole microseconds: exactly what PostgreSQL stores, so every later read shows the same time.
         let at = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
         let draft = MessageRecord(id: id, caseID: caseID, forceID: forceID ?? id,
@@ -102,7 +102,7 @@ public struct MessageService: Sendable {
     /// writes, it does what `post(principal…)` does for a victim.
     public func post(bearer: String, caseID: UUID?, _ new: NewMessage, authentication: AuthenticationService) async throws -> AuthenticatingPost {
         guard new.victimID == nil, let caseID, AuthenticationService.isPlausible(bearer) else { return .unresolved }
-        let id = UUID()
+        let id = UUID.random()
         let at = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
         // The sender's id and name (and the thread, theirs) are filled in by the statement from
         // the token's user.

@@ -37,7 +37,7 @@ public struct ReportService: Sendable {
             reporter = given
         }
         try await rateLimiter.hit(bucket, subject: origin.clientAddress)
-        let id = UUID()
+        let id = UUID.random()
         return try await database.transaction { db in
             guard let force = try await ForceRepository.find(db, code: input.forceCode) else {
                 throw Problem.validation(field: "force", "is not a police force that takes reports")

@@ -118,7 +118,7 @@ public struct TimelineService: Sendable {
         let clock = NewClock(forceID: access.forceID, caseID: access.caseID, rule: rule, updateID: update.id,
                              startedAt: update.occurredAt, deadline: deadline, metAt: update.publishedAt)
         try await ClockRepository.start(db, clock)
-        let record = ClockRecord(id: UUID(), caseID: access.caseID, rule: rule, updateID: update.id, reviewRequestID: nil,
+        let record = ClockRecord(id: UUID.random(), caseID: access.caseID, rule: rule, updateID: update.id, reviewRequestID: nil,
                                  startedAt: update.occurredAt, deadline: deadline, metAt: update.publishedAt)
         let state = ClockState.of(deadline: deadline, metAt: update.publishedAt, now: now,
                                   dueSoonHorizon: calendar.deadline(workingDays: 1, after: now))
