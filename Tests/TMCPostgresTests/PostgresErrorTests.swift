@@ -3,6 +3,15 @@ import XCTest
 
 /// Server errors keep their SQLSTATE and every field libpq gives.
 final class PostgresErrorTests: PostgresTestCase, @unchecked Sendable {
+    /// What a batch may run again call by call: only statements the server refused.
+    func testOnlyARefusedStatementIsSafeToRunAgain() {
+        XCTAssertTrue(PostgresError.isRefusedStatement(PostgresError(code: .uniqueViolation, message: "dup")))
+        XCTAssertTrue(PostgresError.isRefusedStatement(PostgresError(code: .deadlockDetected, message: "deadlock")))
+        XCTAssertFalse(PostgresError.isRefusedStatement(PostgresError(code: .connectionFailure, message: "gone")))
+        XCTAssertFalse(PostgresError.isRefusedStatement(PostgresError(code: .adminShutdown, message: "shutdown")))
+        XCTAssertFalse(PostgresError.isRefusedStatement(BatchQueueError(expected: 2, got: 1)))
+    }
+
     func testUniqueViolation() async throws {
         let pool = makePool(size: 1)
         try await pool.execute("CREATE TABLE users (id int PRIMARY KEY, email text CONSTRAINT users_email_key UNIQUE)")

@@ -16,7 +16,7 @@ public struct CaseService: Sendable {
         self.audit = CaseAudit(log: audit)
         self.victims = CaseVictimLinker(invitations: invitations)
         victimReads = BatchQueue(maxBatch: Self.maxReadsPerStatement, maxRunning: Self.readStatementsRunning,
-                                 retrySeparately: { ($0 as? PostgresError)?.isConnectionFailure == false }) { reads in
+                                 retrySeparately: PostgresError.isRefusedStatement) { reads in
             try await DatabaseScope.runAsSystem {
                 try await CredentialRepository.resolveTokensWithVictimCases(database, reads)
             }

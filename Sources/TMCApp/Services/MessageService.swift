@@ -35,7 +35,7 @@ public struct MessageService: Sendable {
         self.audit = CaseAudit(log: audit)
         let notification = Self.notification(from: .victim, body: "")
         victimPosts = BatchQueue(maxBatch: Self.maxPostsPerStatement, maxRunning: Self.postStatementsRunning,
-                                 retrySeparately: { ($0 as? PostgresError)?.isConnectionFailure == false }) { posts in
+                                 retrySeparately: PostgresError.isRefusedStatement) { posts in
             try await DatabaseScope.runAsSystem {
                 try await MessageRepository.insertAuthenticatingVictims(database, posts, notification: notification)
             }

@@ -49,6 +49,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The connection is gone or the server is not available.
     public var isConnectionFailure: Bool { code.raw.hasPrefix("08") || code.raw.hasPrefix("57P") }
 
+    /// True for an error the server gave a statement it refused, so that nothing of it was
+    /// written and running it again is safe (a `BatchQueue`'s `retrySeparately`); false for a
+    /// broken connection, whose statement may have committed, and for any other error.
+    public static func isRefusedStatement(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.isConnectionFailure == false
+    }
+
     public var description: String {
         var s = "PostgreSQL \(code.raw): \(message)"
         if let detail { s += " (\(detail))" }
