@@ -43,8 +43,7 @@ enum CredentialRepository {
         // `case_` (a function's columns need distinct names).
         let rows = try await db.query("SELECT * FROM tmc_victim_cases_by_tokens(\(requests.map(\.bearer)), \(requests.map(\.caseID)))")
         return try rows.map { row in
-            guard try row.decode("kind", as: String?.self) != nil,
-                  let (resolved, caseRow) = try splitCredential(row, at: "case_part", restPrefix: "case_") else { return nil }
+            guard let (resolved, caseRow) = try splitCredential(row, at: "case_part", restPrefix: "case_") else { return nil }
             guard let user = resolved.principal.user, try caseRow.raw("id") != nil else { return (resolved, nil) }
             return (resolved, (try CaseRepository.record(caseRow), try CaseRepository.victim(user, caseRow)))
         }
@@ -52,9 +51,12 @@ enum CredentialRepository {
 
     /// A row of `cred.*, NULL AS <marker>, …` (a statement that resolved its own credential, see
     /// `tokenSelect`) as the credential and the row of the columns after the marker. Nil when
-    /// the marker is missing. `restPrefix` is taken off the names after the marker that have it.
+    /// the marker is missing, or when the row has no credential (`kind` NULL: a batch statement's
+    /// row for a token that matched nothing). `restPrefix` is taken off the names after the
+    /// marker that have it.
     static func splitCredential(_ row: PostgresRow, at marker: String, restPrefix: String? = nil) throws -> (ResolvedCredential, PostgresRow)? {
-        guard let (credentialColumns, restColumns) = splitColumns(row.columns, at: marker, restPrefix: restPrefix) else { return nil }
+        guard try row.decode("kind", as: String?.self) != nil,
+              let (credentialColumns, restColumns) = splitColumns(row.columns, at: marker, restPrefix: restPrefix) else { return nil }
         let split = credentialColumns.names.count
         let resolved = try credential(PostgresRow(columns: credentialColumns, values: Array(row.values[..<split])))
         return (resolved, PostgresRow(columns: restColumns, values: Array(row.values[(split + 1)...])))

@@ -192,8 +192,7 @@ enum MessageRepository {
             ORDER BY post.n
             """)
         return try rows.map { row in
-            guard try row.decode("kind", as: String?.self) != nil,
-                  let (resolved, post) = try CredentialRepository.splitCredential(row, at: "post_part") else { return nil }
+            guard let (resolved, post) = try CredentialRepository.splitCredential(row, at: "post_part") else { return nil }
             guard resolved.principal.role == .victim else { return (resolved, nil) }
             guard try post.decode("visible", as: Bool.self) else { return (resolved, MessageInsertResult(caseVisible: false, matchedVictims: 0, message: nil)) }
             guard try post.decode("id", as: UUID?.self) != nil else { return (resolved, MessageInsertResult(caseVisible: true, matchedVictims: 1, message: nil)) }

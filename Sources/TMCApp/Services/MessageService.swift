@@ -15,7 +15,7 @@ public struct MessageService: Sendable {
     /// Victims' posts by bearer token, several to a statement under load (`BatchQueue`), no two
     /// of one case in a batch (a statement bumps a case's counter row once). They run in the
     /// system scope, before any principal exists: like the victim case read
-    /// (tmc_victim_case_by_token, migration 0010), the statement's own WHERE clause is the
+    /// (tmc_victim_cases_by_tokens, migration 0011), the statement's own WHERE clause is the
     /// victim rule (a valid session token of a victim named on the case), row by row.
     let victimPosts: BatchQueue<VictimPostByToken, UUID, (credential: ResolvedCredential, result: MessageInsertResult?)?>
 
